@@ -1,0 +1,22 @@
+"""skmist: mutual information estimation for scikit-learn, on PyTorch.
+
+Every estimator is a scikit-learn estimator whose ``score`` is an MI estimate in nats
+on the given samples::
+
+    from skmist import SMILEEstimator
+    SMILEEstimator().fit(X, y).score(X_test, y_test)
+"""
+
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
+
+from . import functional, nn
+from .estimators import *  # noqa: F401,F403
+from .estimators import __all__ as _estimators_all
+
+try:
+    __version__ = _version("skmist")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree
+    __version__ = "0.0.0"
+
+__all__ = ["__version__", "functional", "nn", *_estimators_all]

@@ -1,0 +1,227 @@
+"""fit, partial_fit and score for every estimator with a trained torch model.
+
+A subclass names its model and its loss; this class does the rest through the one
+training loop in :mod:`skmist._training`:
+
+* ``_build_model(x_features, y_features) -> torch.nn.Module``
+* ``_batch_loss(model, x, y) -> 0-dim tensor`` on a standardized minibatch
+* ``_evaluation_terms(model, x, y, generator) -> (n, m) tensor`` of per-row terms on
+  standardized data, computed in chunks under ``torch.inference_mode``
+* ``_reduce_terms(terms) -> 0-dim tensor``: the estimate from the per-row terms
+"""
+
+import math
+from numbers import Integral, Real
+
+import sklearn
+import torch
+from sklearn.base import _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from ._training import train
+from .base import MIEstimator, resolve_device, resolve_dtype
+
+__all__ = ["NeuralMIEstimator"]
+
+
+def chunk_rows(bytes_per_row):
+    """Rows per chunk so that one chunk fits in scikit-learn's ``working_memory``
+    (MiB, set with ``sklearn.config_context``)."""
+    budget = sklearn.get_config()["working_memory"] * 2**20
+    return max(1, int(budget // max(1, bytes_per_row)))
+
+
+class NeuralMIEstimator(MIEstimator):
+    """Shared machinery of trained estimators (see the module docstring)."""
+
+    _parameter_constraints = {
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 2, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
+        "standardize": ["boolean"],
+        "discrete_target": ["boolean", StrOptions({"auto"})],
+        "device": [str],
+        "dtype": [StrOptions({"float32", "float64"})],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    # --- public API -------------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Train the model and estimate MI on a held-out validation split.
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or torch.Tensor of shape (n_samples, n_features_x)
+        y : array-like, DataFrame or torch.Tensor of shape (n_samples,) or \
+                (n_samples, n_features_y)
+            Strings, booleans and pandas categoricals (or any y with
+            ``discrete_target=True``) are one-hot encoded.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator; ``mi_`` holds the estimate in nats on the
+            validation split.
+        """
+        x, y = self._prepare(X, y, reset=True)
+        n = x.shape[0]
+        n_val = int(math.floor(self.validation_fraction * n))
+        if n_val < 2 or n - n_val < 2:
+            n_val = 0  # too few rows to hold any out: train and estimate on all of them
+        split = torch.randperm(n, generator=self._cpu_generator(0)).to(self.device_)
+        train_rows, val_rows = split[n_val:], split[:n_val]
+        self._initialize(x[train_rows], y[train_rows])
+        x, y = self._standardize(x, y)
+        x_train, y_train = x[train_rows], y[train_rows]
+        if n_val:
+            x_val, y_val = x[val_rows], y[val_rows]
+
+            def validate():
+                return self._estimate(x_val, y_val).item()
+        else:
+            x_val, y_val, validate = x_train, y_train, None
+        result = self._train(x_train, y_train, self.max_iter, validate, self.n_iter_no_change)
+        self.n_iter_ = result.n_iter
+        self.history_ = result.history()
+        self.mi_ = self._estimate(x_val, y_val).item()
+        return self
+
+    def partial_fit(self, X, y):
+        """Continue training for one pass over ``(X, y)``, e.g. a batch of a DataLoader.
+
+        The first call initialises the model and takes its standardization from that
+        batch. No data is held out: ``mi_`` is the estimate on the batch just seen.
+
+        Parameters
+        ----------
+        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
+        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
+
+        Returns
+        -------
+        self : object
+        """
+        first_call = not hasattr(self, "model_")
+        if first_call:
+            self._validate_params()
+        x, y = self._prepare(X, y, reset=first_call)
+        if first_call:
+            self._initialize(x, y)
+        x, y = self._standardize(x, y)
+        steps = max(1, math.ceil(x.shape[0] / min(self.batch_size, x.shape[0])))
+        result = self._train(x, y, steps, None, None, start_iter=self.n_iter_)
+        self.n_iter_ += result.n_iter
+        self.history_ = result.history(self.history_)
+        self.mi_ = self._estimate(x, y).item()
+        return self
+
+    def score(self, X, y):
+        """MI estimate in nats on ``(X, y)`` with the fitted model.
+
+        Computed in chunks that fit scikit-learn's ``working_memory``; the value does
+        not depend on the chunk size. Repeated calls give the same value.
+
+        Parameters
+        ----------
+        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
+        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
+
+        Returns
+        -------
+        float
+            The estimate in nats.
+        """
+        check_is_fitted(self, "model_")
+        x, y = self._prepare(X, y, reset=False)
+        x, y = self._standardize(x, y)
+        return self._estimate(x, y).item()
+
+    # --- shared steps -----------------------------------------------------------------
+
+    def _prepare(self, X, y, *, reset):
+        X, y = self._validate_xy(X, y, reset=reset)
+        if reset:
+            self.device_ = resolve_device(self.device)
+            seeds = check_random_state(self.random_state).randint(0, 2**31 - 1, size=4)
+            self._seeds = [int(s) for s in seeds]
+        return self._as_tensors(X, y, self.device_, resolve_dtype(self.dtype))
+
+    def _cpu_generator(self, which):
+        return torch.Generator().manual_seed(self._seeds[which])
+
+    def _device_generator(self, which, offset=0):
+        return torch.Generator(device=self.device_).manual_seed(self._seeds[which] + offset)
+
+    def _initialize(self, x, y):
+        """Standardization statistics, the model and its optimizer."""
+        self.x_loc_, self.x_scale_ = _location_scale(x, self.standardize)
+        one_hot = self.y_categories_ is not None
+        self.y_loc_, self.y_scale_ = _location_scale(y, self.standardize and not one_hot)
+        # Build on the CPU under a forked global RNG seeded from random_state: the same
+        # seed gives the same initial weights on every device, and the user's global
+        # RNG is left as it was.
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(self._seeds[1])
+            model = self._build_model(x.shape[1], y.shape[1])
+        self.model_ = model.to(device=self.device_, dtype=resolve_dtype(self.dtype))
+        self._optimizer = torch.optim.AdamW(
+            self.model_.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay
+        )
+        self.n_iter_ = 0
+        self.history_ = None
+        self._on_initialized()
+
+    def _standardize(self, x, y):
+        return (x - self.x_loc_) / self.x_scale_, (y - self.y_loc_) / self.y_scale_
+
+    def _train(self, x, y, max_iter, validate, n_iter_no_change, start_iter=0):
+        if not hasattr(self, "_optimizer"):  # unpickled: optimizer state is not kept
+            self._optimizer = torch.optim.AdamW(
+                self.model_.parameters(), lr=self.learning_rate,
+                weight_decay=self.weight_decay,
+            )
+        batch_size = min(self.batch_size, x.shape[0])
+        model = self.model_
+
+        def loss(index):
+            return self._batch_loss(model, x[index], y[index])
+
+        return train(
+            model,
+            loss,
+            x.shape[0],
+            optimizer=self._optimizer,
+            max_iter=max_iter,
+            batch_size=batch_size,
+            generator=self._device_generator(2, offset=start_iter),
+            validate=validate,
+            n_iter_no_change=math.inf if n_iter_no_change is None else n_iter_no_change,
+            start_iter=start_iter,
+            verbose=self.verbose,
+            description=type(self).__name__,
+        )
+
+    def _estimate(self, x, y):
+        with torch.inference_mode():
+            terms = self._evaluation_terms(self.model_, x, y, self._device_generator(3))
+            return self._reduce_terms(terms)
+
+    def _on_initialized(self):
+        """Hook for per-fit state a subclass keeps next to its model."""
+
+
+def _location_scale(t, standardize):
+    if not standardize:
+        return torch.zeros_like(t[0]), torch.ones_like(t[0])
+    loc = t.mean(0)
+    scale = t.std(0, correction=0)
+    # Constant columns carry no information; leave them unscaled rather than divide by 0.
+    return loc, torch.where(scale > 0, scale, torch.ones_like(scale))

@@ -1,0 +1,160 @@
+"""The one training loop that every trained estimator uses.
+
+An estimator contributes a model, a per-batch loss and a validation function; the loop
+owns everything else: minibatches drawn by index on the device, AdamW, the loss buffer
+that is read back only every ``interval`` steps (no per-step host sync), the NaN check,
+early stopping on a smoothed validation estimate, and the history.
+"""
+
+import copy
+import math
+
+import pandas as pd
+import torch
+
+__all__ = ["TrainingResult", "train"]
+
+
+class TrainingResult:
+    """What :func:`train` hands back: the rows of the history and the step count."""
+
+    def __init__(self, rows, n_iter, best_step):
+        self.rows = rows
+        self.n_iter = n_iter
+        self.best_step = best_step
+
+    def history(self, previous=None):
+        frame = pd.DataFrame(
+            self.rows, columns=["iteration", "loss", "validation_mi", "validation_mi_smoothed"]
+        )
+        if previous is not None and len(previous):
+            frame = pd.concat([previous, frame], ignore_index=True)
+        return frame
+
+
+def evaluation_interval(max_iter, n_iter_no_change):
+    """Steps between validation estimates: often enough for patience, rarely enough to
+    keep evaluation a small share of the work."""
+    if max_iter <= 10:
+        return max(1, max_iter)
+    return int(min(100, max(10, n_iter_no_change // 5)))
+
+
+def train(
+    model,
+    loss,
+    n_samples,
+    *,
+    optimizer,
+    max_iter,
+    batch_size,
+    generator,
+    validate=None,
+    n_iter_no_change=math.inf,
+    smoothing=0.3,
+    start_iter=0,
+    verbose=False,
+    description="fit",
+):
+    """Train ``model`` by minimising ``loss(batch_index)`` for ``max_iter`` steps.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        The parameters being trained (their state is restored to the best validation
+        step when ``validate`` is given).
+    loss : callable
+        ``loss(index) -> 0-dim tensor`` for a LongTensor ``index`` of ``batch_size`` rows.
+    n_samples : int
+        Rows to draw batches from.
+    optimizer : torch.optim.Optimizer
+    max_iter : int
+    batch_size : int
+        Already clipped to ``n_samples``.
+    generator : torch.Generator
+        On the training device; the only source of batch randomness.
+    validate : callable, default=None
+        ``validate() -> float``: the MI estimate on held-out data, higher is better.
+        ``None`` trains for ``max_iter`` steps without early stopping.
+    n_iter_no_change : int or inf
+        Stop when the smoothed validation estimate has not improved for this many steps.
+    smoothing : float
+        Weight of the newest validation estimate in its exponential moving average.
+    start_iter : int
+        Step count already done (``partial_fit`` continues the history).
+    verbose : bool
+        Show a tqdm progress bar.
+    description : str
+        Label of the progress bar.
+
+    Returns
+    -------
+    TrainingResult
+    """
+    device = next(model.parameters()).device
+    interval = evaluation_interval(max_iter, n_iter_no_change)
+    losses = torch.zeros(interval, device=device)
+    rows = []
+    best, best_step, best_state, smoothed = -math.inf, start_iter, None, None
+    progress = _progress_bar(max_iter, description, verbose)
+    model.train()
+    # Batches walk through a fresh permutation each epoch: no sample appears twice in a
+    # batch, where it would be its own negative.
+    steps_per_epoch = max(1, n_samples // batch_size)
+    step = 0
+    for step in range(1, max_iter + 1):
+        position = (step - 1) % steps_per_epoch
+        if position == 0:
+            order = torch.randperm(n_samples, device=device, generator=generator)
+        index = order[position * batch_size : (position + 1) * batch_size]
+        value = loss(index)
+        optimizer.zero_grad(set_to_none=True)
+        value.backward()
+        optimizer.step()
+        losses[(step - 1) % interval] = value.detach()
+        if step % interval and step != max_iter:
+            continue
+        window = losses[: (step - 1) % interval + 1]
+        if not torch.isfinite(window).all():
+            progress.close()
+            first = start_iter + step - window.numel() + 1
+            raise FloatingPointError(
+                f"the training loss became NaN or infinite between iterations {first} and "
+                f"{start_iter + step}; lower learning_rate, or use a bound with lower variance "
+                "(e.g. SMILEEstimator or InfoNCEEstimator)"
+            )
+        mean_loss = window.mean().item()
+        estimate = math.nan
+        if validate is not None:
+            model.eval()
+            estimate = validate()
+            model.train()
+            if not math.isfinite(estimate):
+                progress.close()
+                raise FloatingPointError(
+                    f"the validation estimate became {estimate} at iteration "
+                    f"{start_iter + step}; lower learning_rate"
+                )
+            smoothed = estimate if smoothed is None else (
+                smoothing * estimate + (1 - smoothing) * smoothed
+            )
+            # best starts at -inf, not 0: bounds are often negative early in training.
+            if smoothed > best:
+                best, best_step = smoothed, start_iter + step
+                best_state = copy.deepcopy(model.state_dict())
+        rows.append((start_iter + step, mean_loss, estimate, smoothed))
+        progress.update(step - progress.n)
+        progress.set_postfix(loss=f"{mean_loss:.4g}", mi=f"{estimate:.4g}")
+        if validate is not None and start_iter + step - best_step >= n_iter_no_change:
+            break
+    progress.close()
+    model.eval()
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    return TrainingResult(rows, step, best_step)
+
+
+def _progress_bar(total, description, verbose):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc=description, disable=not verbose, leave=False)

@@ -1,0 +1,252 @@
+"""The scikit-learn plumbing every skmist estimator shares.
+
+Input validation (arrays, DataFrames and torch tensors, categorical targets), device
+and dtype resolution, the estimator tags, and pickling of torch state so that a model
+fitted on a GPU loads on a machine without one.
+"""
+
+import copy
+import warnings
+from dataclasses import dataclass, fields
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.utils import Tags
+from sklearn.utils.validation import check_array, check_consistent_length, validate_data
+
+__all__ = ["MIEstimator", "MITags", "resolve_device", "resolve_dtype"]
+
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+@dataclass(slots=True)
+class MITags(Tags):
+    """scikit-learn's tags plus what an MI estimate means.
+
+    Attributes
+    ----------
+    mi_bound : {"lower", "upper", "biased", "estimate"}
+        ``"lower"``: a valid lower bound on held-out data, so a higher score is a better
+        estimate and GridSearchCV's choice is principled. ``"upper"``: an upper-bound-style
+        estimate (lower is tighter). ``"biased"``: a lower bound in expectation whose
+        finite-sample estimate is biased upwards (Donsker-Varadhan). ``"estimate"``: a
+        consistent estimate that bounds nothing (SMILE, KSG).
+    """
+
+    mi_bound: str = "estimate"
+
+
+def resolve_device(device):
+    """The :class:`torch.device` that ``device`` names, checked to exist.
+
+    ``"auto"`` is CUDA when available, else the CPU.
+    """
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        resolved = torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(
+            f"device={device!r} is not a device torch knows; use 'auto', 'cpu', 'cuda' "
+            "or 'cuda:<index>'"
+        ) from None
+    if resolved.type == "cuda":
+        if not torch.cuda.is_available():
+            raise ValueError(
+                f"device={device!r} was requested but CUDA is not available on this machine "
+                "(torch.cuda.is_available() is False); use device='cpu' or 'auto'"
+            )
+        if resolved.index is not None and resolved.index >= torch.cuda.device_count():
+            raise ValueError(
+                f"device={device!r} was requested but only {torch.cuda.device_count()} CUDA "
+                "device(s) are present"
+            )
+    elif resolved.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(f"device={device!r} was requested but MPS is not available")
+    return resolved
+
+
+def resolve_dtype(dtype):
+    """The torch dtype named by ``"float32"`` or ``"float64"``."""
+    return DTYPES[dtype]
+
+
+def _reject_non_numeric_columns(X, name):
+    dtypes = getattr(X, "dtypes", None)
+    if dtypes is None or not hasattr(dtypes, "items"):
+        return
+    bad = [str(c) for c, d in dtypes.items() if not (d.kind in "biuf")]
+    if bad:
+        raise ValueError(
+            f"{name} has non-numeric columns {bad}; MI estimators need numbers: encode "
+            "them first (e.g. with sklearn.preprocessing.OneHotEncoder)"
+        )
+
+
+def _check_tensor(t, name, *, ensure_2d):
+    """Our own checks for a torch tensor, which must not be forced through NumPy."""
+    if t.is_complex() or not (t.is_floating_point() or t.dtype in (
+        torch.int8, torch.int16, torch.int32, torch.int64, torch.uint8, torch.bool
+    )):
+        raise ValueError(f"{name} has dtype {t.dtype}; MI needs a real-valued tensor")
+    if ensure_2d and t.ndim != 2:
+        raise ValueError(
+            f"Expected a 2D tensor for {name}, got a {t.ndim}D tensor of shape "
+            f"{tuple(t.shape)}; reshape it to (n_samples, n_features)"
+        )
+    if not ensure_2d and t.ndim not in (1, 2):
+        raise ValueError(f"{name} must be 1D or 2D; got shape {tuple(t.shape)}")
+    if t.numel() == 0:
+        raise ValueError(f"{name} is empty (shape {tuple(t.shape)})")
+    if t.is_floating_point():
+        n_bad = (~torch.isfinite(t)).sum().item()
+        if n_bad:
+            raise ValueError(
+                f"{name} has {n_bad} NaN or infinite values; MI is undefined on them"
+            )
+    return t.detach()
+
+
+def _check_plain(a, name, *, ensure_2d):
+    """Validation of a NumPy-convertible y when X came as a tensor."""
+    _reject_non_numeric_columns(a, name)
+    return check_array(
+        a, ensure_2d=ensure_2d, dtype=None, input_name=name, ensure_min_samples=2
+    )
+
+
+class MIEstimator(BaseEstimator):
+    """Base class of skmist estimators: validation, devices, tags and pickling.
+
+    Subclasses set the class attribute ``_mi_bound`` (see :class:`MITags`) and
+    implement ``fit`` and ``score``.
+    """
+
+    _mi_bound = "estimate"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        values = {f.name: getattr(tags, f.name) for f in fields(tags)}
+        return MITags(**values, mi_bound=self._mi_bound)
+
+    # --- input ------------------------------------------------------------------------
+
+    def _validate_xy(self, X, y, *, reset):
+        """Validated ``(X, y)``: X a float array or tensor, y an array or tensor whose
+        categorical values are encoded to integer codes in ``y_categories_``."""
+        _reject_non_numeric_columns(X, "X")
+        if isinstance(X, torch.Tensor) or isinstance(y, torch.Tensor):
+            X, y = validate_data(self, X, y, reset=reset, skip_check_array=True)
+            X = (_check_tensor(X, "X", ensure_2d=True) if isinstance(X, torch.Tensor)
+                 else _check_plain(X, "X", ensure_2d=True))
+            y = (_check_tensor(y, "y", ensure_2d=False) if isinstance(y, torch.Tensor)
+                 else _check_plain(y, "y", ensure_2d=False))
+            check_consistent_length(X, y)
+            if X.shape[0] < 2:
+                raise ValueError(
+                    f"Found array with {X.shape[0]} sample(s) while a minimum of 2 is "
+                    "required: MI needs at least two samples"
+                )
+        else:
+            X, y = validate_data(
+                self, X, y, reset=reset, multi_output=True, y_numeric=False,
+                dtype=(np.float64, np.float32), ensure_min_samples=2,
+            )
+        return X, self._encode_target(y, reset=reset)
+
+    def _encode_target(self, y, *, reset):
+        discrete = getattr(self, "discrete_target", "auto")
+        if isinstance(y, torch.Tensor):
+            if discrete is True:
+                y = y.cpu().numpy()
+            else:
+                if reset:
+                    self.y_categories_ = None
+                return y
+        y = np.asarray(y)
+        is_categorical = y.dtype.kind in "OUSb" if discrete == "auto" else bool(discrete)
+        if reset:
+            self.y_categories_ = None
+        if not is_categorical and (reset or self.y_categories_ is None):
+            try:
+                return y.astype(np.float64)
+            except (TypeError, ValueError):
+                raise ValueError(
+                    "y has non-numeric values; pass discrete_target=True to treat it as "
+                    "categorical"
+                ) from None
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y[:, 0]
+        if y.ndim != 1:
+            raise ValueError(
+                f"a categorical y must be 1-D; got shape {y.shape}"
+            )
+        if reset:
+            self.y_categories_ = np.unique(y)
+        codes = np.searchsorted(self.y_categories_, y)
+        codes = np.clip(codes, 0, len(self.y_categories_) - 1)
+        unseen = self.y_categories_[codes] != y
+        if unseen.any():
+            raise ValueError(
+                f"y has {int(unseen.sum())} values not seen during fit, e.g. "
+                f"{y[unseen][0]!r}; known categories are {list(self.y_categories_)}"
+            )
+        return codes
+
+    def _as_tensors(self, X, y, device, dtype):
+        """``(x, y)`` as 2-D tensors on ``device``; categorical y one-hot encoded."""
+        x = torch.as_tensor(X).to(device=device, dtype=dtype)
+        if self.y_categories_ is not None:
+            codes = torch.as_tensor(y, device=device)
+            y = torch.nn.functional.one_hot(codes, len(self.y_categories_)).to(dtype)
+        else:
+            y = torch.as_tensor(y).to(device=device, dtype=dtype)
+        return x, y.reshape(len(y), -1)
+
+    # --- pickling ---------------------------------------------------------------------
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        torch_state = {
+            k: v for k, v in state.items() if isinstance(v, (torch.nn.Module, torch.Tensor))
+        }
+        if any(_device_of(v).type != "cpu" for v in torch_state.values()):
+            # One deepcopy of all torch objects together keeps shared modules shared.
+            moved = copy.deepcopy(torch_state)
+            state.update({k: v.cpu() for k, v in moved.items()})
+        state.pop("_optimizer", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        device = getattr(self, "device_", None)
+        if device is None or device.type == "cpu":
+            return
+        try:
+            resolve_device(str(device))
+        except ValueError:
+            warnings.warn(
+                f"this estimator was fitted on {device}, which is not available here; "
+                "its model was loaded on the CPU",
+                UserWarning,
+                stacklevel=2,
+            )
+            self.device_ = torch.device("cpu")
+        self._move_to(self.device_)
+
+    def _move_to(self, device):
+        for key, value in vars(self).items():
+            if isinstance(value, (torch.nn.Module, torch.Tensor)):
+                setattr(self, key, value.to(device))
+
+
+def _device_of(value):
+    if isinstance(value, torch.Tensor):
+        return value.device
+    for tensor in value.parameters():
+        return tensor.device
+    for tensor in value.buffers():
+        return tensor.device
+    return torch.device("cpu")

@@ -1,0 +1,730 @@
+"""Discriminative MI estimators: a trained critic scored by a variational bound.
+
+Each class names its bound (from :mod:`skmist.functional`) and, where the bound needs
+one, a baseline network; training, validation and chunked scoring are shared.
+"""
+
+import math
+from numbers import Integral, Real
+
+import torch
+from sklearn.utils._param_validation import Interval, StrOptions
+
+from .._neural import NeuralMIEstimator, chunk_rows
+from ..functional import _bounds
+from ..nn import MLP, BilinearCritic, JointCritic, SeparableCritic
+
+__all__ = [
+    "AlphaTUBAEstimator",
+    "FLOEstimator",
+    "InfoNCEEstimator",
+    "JSEstimator",
+    "MINEEstimator",
+    "NWJEstimator",
+    "SMILEEstimator",
+    "TUBAEstimator",
+]
+
+_CRITICS = {"joint": JointCritic, "separable": SeparableCritic, "bilinear": BilinearCritic}
+
+_PARAMETERS = """critic : {"joint", "separable", "bilinear"}, default="joint"
+        The critic f(x, y): an MLP on ``[x, y]`` (:class:`skmist.nn.JointCritic`), an
+        inner product of embeddings (:class:`~skmist.nn.SeparableCritic`, cheapest for
+        many negatives), or ``g(x) . y`` (:class:`~skmist.nn.BilinearCritic`).
+    hidden_dims : tuple of int, default=(256, 256)
+        Hidden widths of the critic (and of the baseline, where there is one).
+    activation : str, default="relu"
+        Activation of the hidden layers, one of :data:`skmist.nn.ACTIVATIONS`.
+    embedding_dim : int, default=32
+        Embedding width of the separable critic; ignored by the others.
+    n_negatives : int, default=127
+        Negatives (samples of the product of marginals) per positive pair. In training
+        it is capped at ``batch_size - 1``, in ``score`` at ``n_samples - 1``; it
+        defines the estimate (InfoNCE is at most ``log(n_negatives + 1)``) and fixes the
+        score however the data are chunked.
+    max_iter : int, default=2000
+        Maximum number of optimisation steps.
+    batch_size : int, default=128
+        Positive pairs per step; clipped to the number of training samples.
+    learning_rate : float, default=1e-3
+        AdamW step size.
+    weight_decay : float, default=0.0
+        AdamW weight decay.
+    validation_fraction : float, default=0.2
+        Share of the data held out for early stopping and ``mi_``; with fewer than two
+        rows to hold out, all rows train and ``mi_`` is the training estimate.
+    n_iter_no_change : int or None, default=300
+        Stop when the smoothed validation estimate has not improved for this many
+        steps, and keep the weights of its best step; ``None`` trains ``max_iter`` steps.
+    standardize : bool, default=True
+        Centre and scale X and y with training statistics; MI is invariant to it and
+        critics train far better on unit-scale inputs.
+    discrete_target : bool or "auto", default="auto"
+        One-hot encode y. ``"auto"`` does so for strings, booleans and categoricals.
+    device : str, default="auto"
+        Torch device; ``"auto"`` is CUDA when available, else the CPU.
+    dtype : {"float32", "float64"}, default="float32"
+        Floating point type of the model and data.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weights, the validation split, batches and negatives. The same seed gives
+        the same estimate on the CPU.
+    verbose : bool, default=False
+        Show a progress bar during fit."""
+
+_ATTRIBUTES = """mi_ : float
+        MI estimate in nats on the validation split.
+    critic_ : torch.nn.Module
+        The trained critic on raw (unstandardized) inputs, ``critic_(x, y)``; reusable
+        in a loss. A categorical y must be one-hot encoded in ``y_categories_`` order.
+    model_ : torch.nn.ModuleDict
+        The trained critic (and baseline) on standardized inputs.
+    history_ : pandas.DataFrame
+        Training curve: iteration, loss, validation_mi, validation_mi_smoothed.
+    n_iter_ : int
+        Optimisation steps taken.
+    device_ : torch.device
+        Where the model lives.
+    n_features_in_ : int
+        Number of columns of X.
+    feature_names_in_ : ndarray of str
+        Column names of X, when X is a DataFrame with string column names.
+    y_categories_ : ndarray or None
+        Categories of a categorical y, in one-hot order."""
+
+
+def _fill_doc(cls):
+    cls.__doc__ = cls.__doc__.format(parameters=_PARAMETERS, attributes=_ATTRIBUTES)
+    return cls
+
+
+class _ShiftedNegatives:
+    """Negatives of row i: ``y[perm[(rank[i] + offset_k) % n]]`` for K distinct offsets.
+
+    Each offset is a derangement of a random order of the rows, so every y is used once
+    per offset; the indices of any row are computed on demand, so chunked scoring sees
+    the same negatives as unchunked scoring with O(n + K) memory.
+    """
+
+    def __init__(self, n, k, generator):
+        device = generator.device
+        self.n = n
+        self.perm = torch.randperm(n, generator=generator, device=device)
+        self.rank = torch.empty_like(self.perm)
+        self.rank[self.perm] = torch.arange(n, device=device)
+        self.offsets = 1 + torch.randperm(n - 1, generator=generator, device=device)[:k]
+
+    def __call__(self, start, stop):
+        return self.perm[(self.rank[start:stop, None] + self.offsets) % self.n]
+
+
+class _StandardizedCritic(torch.nn.Module):
+    """A critic trained on standardized data, applied to raw inputs."""
+
+    def __init__(self, critic, x_loc, x_scale, y_loc, y_scale):
+        super().__init__()
+        self.critic = critic
+        for name, value in [("x_loc", x_loc), ("x_scale", x_scale), ("y_loc", y_loc),
+                            ("y_scale", y_scale)]:
+            self.register_buffer(name, value.detach().clone())
+
+    def embed_x(self, x):
+        return self.critic.embed_x((x - self.x_loc) / self.x_scale)
+
+    def embed_y(self, y):
+        return self.critic.embed_y((y - self.y_loc) / self.y_scale)
+
+    def head(self, hx, hy):
+        return self.critic.head(hx, hy)
+
+    def forward(self, x, y):
+        return self.head(self.embed_x(x), self.embed_y(y))
+
+
+class _CriticEstimator(NeuralMIEstimator):
+    """A critic trained with a bound: subclasses give ``_terms``, ``_reduce_terms`` and
+    optionally ``_objective`` (the training objective, default: the bound itself)."""
+
+    _parameter_constraints = {
+        **NeuralMIEstimator._parameter_constraints,
+        "critic": [StrOptions(set(_CRITICS))],
+        "hidden_dims": [tuple, list],
+        "activation": [str],
+        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        "n_negatives": [Interval(Integral, 1, None, closed="left")],
+    }
+    _reduce_terms = staticmethod(_bounds._reduce_mean)
+    _baseline = None  # "x": log a(x) network; "xy": u(x, y) network
+
+    def __init__(
+        self,
+        *,
+        critic="joint",
+        hidden_dims=(256, 256),
+        activation="relu",
+        embedding_dim=32,
+        n_negatives=127,
+        max_iter=2000,
+        batch_size=128,
+        learning_rate=1e-3,
+        weight_decay=0.0,
+        validation_fraction=0.2,
+        n_iter_no_change=300,
+        standardize=True,
+        discrete_target="auto",
+        device="auto",
+        dtype="float32",
+        random_state=None,
+        verbose=False,
+    ):
+        self.critic = critic
+        self.hidden_dims = hidden_dims
+        self.activation = activation
+        self.embedding_dim = embedding_dim
+        self.n_negatives = n_negatives
+        self.max_iter = max_iter
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.weight_decay = weight_decay
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.standardize = standardize
+        self.discrete_target = discrete_target
+        self.device = device
+        self.dtype = dtype
+        self.random_state = random_state
+        self.verbose = verbose
+
+    # --- model ------------------------------------------------------------------------
+
+    def _build_model(self, x_features, y_features):
+        hidden = tuple(self.hidden_dims)
+        options = {"hidden_dims": hidden, "activation": self.activation}
+        if self.critic == "separable":
+            options["embedding_dim"] = self.embedding_dim
+        modules = {"critic": _CRITICS[self.critic](x_features, y_features, **options)}
+        if self._baseline == "x":
+            modules["baseline"] = MLP(x_features, 1, hidden, self.activation)
+        elif self._baseline == "xy":
+            modules["baseline"] = JointCritic(x_features, y_features, hidden or (64,),
+                                              self.activation)
+        return torch.nn.ModuleDict(modules)
+
+    def _on_initialized(self):
+        self.critic_ = _StandardizedCritic(
+            self.model_["critic"], self.x_loc_, self.x_scale_, self.y_loc_, self.y_scale_
+        )
+
+    def _baseline_values(self, model, x, y):
+        if self._baseline == "x":
+            return model["baseline"](x).squeeze(-1)
+        if self._baseline == "xy":
+            return model["baseline"](x, y)
+        return None
+
+    # --- training ---------------------------------------------------------------------
+
+    def _batch_loss(self, model, x, y):
+        n = x.shape[0]
+        k = min(self.n_negatives, n - 1)
+        shifts = torch.arange(1, k + 1, device=x.device)
+        negative_index = (torch.arange(n, device=x.device)[:, None] + shifts) % n
+        critic = model["critic"]
+        hx, hy = critic.embed_x(x), critic.embed_y(y)
+        positive = critic.head(hx, hy)
+        negative = critic.head(hx[:, None, :], hy[negative_index])
+        baseline = self._baseline_values(model, x, y)
+        return -self._objective(positive, negative, baseline)
+
+    def _objective(self, positive, negative, baseline):
+        return self._reduce_terms(self._terms(positive, negative, baseline))
+
+    # --- evaluation -------------------------------------------------------------------
+
+    def _evaluation_terms(self, model, x, y, generator):
+        n = x.shape[0]
+        k = min(self.n_negatives, n - 1)
+        negatives = _ShiftedNegatives(n, k, generator)
+        critic = model["critic"]
+        hy = torch.cat([critic.embed_y(part) for part in y.split(chunk_rows(
+            _row_bytes(y.shape[1], self._widths(), y.element_size())))])
+        step = chunk_rows(_row_bytes(k, self._widths(), x.element_size()))
+        terms = []
+        for start in range(0, n, step):
+            stop = min(start + step, n)
+            hx = critic.embed_x(x[start:stop])
+            positive = critic.head(hx, hy[start:stop])
+            negative = critic.head(hx[:, None, :], hy[negatives(start, stop)])
+            baseline = self._baseline_values(model, x[start:stop], y[start:stop])
+            terms.append(self._terms(positive, negative, baseline))
+        return torch.cat(terms)
+
+    def _widths(self):
+        return max((*self.hidden_dims, self.embedding_dim, 1))
+
+
+def _row_bytes(k, width, itemsize):
+    # A row's negatives pass through a few (k, width) activations at once.
+    return 4 * k * width * itemsize
+
+
+@_fill_doc
+class NWJEstimator(_CriticEstimator):
+    """MI lower bound of Nguyen, Wainwright and Jordan (NWJ, f-divergence).
+
+    ``score`` is the NWJ bound (:func:`skmist.functional.nwj`) on the given samples:
+    unbiased and a valid lower bound for any critic, so on held-out data a higher score
+    is a better estimate and GridSearchCV's choice is principled. Its variance grows
+    exponentially with the MI; prefer :class:`SMILEEstimator` above a few nats.
+
+    Parameters
+    ----------
+    {parameters}
+
+    Attributes
+    ----------
+    {attributes}
+
+    See Also
+    --------
+    TUBAEstimator : NWJ with a learned baseline.
+    SMILEEstimator : lower variance, not a bound.
+
+    References
+    ----------
+    Nguyen, Wainwright & Jordan (2010), IEEE Trans. Inf. Theory 56(11).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmist import NWJEstimator
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(2000, 1))
+    >>> y = x + rng.normal(size=(2000, 1))  # MI = log(2) / 2 = 0.35 nats
+    >>> est = NWJEstimator(hidden_dims=(32,), max_iter=300, random_state=0).fit(x, y)
+    >>> 0.2 < est.mi_ < 0.45
+    True
+    """
+
+    _mi_bound = "lower"
+
+    def _terms(self, positive, negative, baseline):
+        return _bounds._nwj_terms(positive, negative)
+
+
+@_fill_doc
+class MINEEstimator(_CriticEstimator):
+    """MINE: the Donsker-Varadhan bound with a moving-average gradient correction.
+
+    ``score`` is the DV estimate (:func:`skmist.functional.dv`) pooled over all
+    ``n_samples * n_negatives`` negatives. It is a lower bound in expectation but its
+    log-mean-exp is biased upwards in finite samples, so a higher score is not always a
+    tighter bound: for model selection prefer :class:`NWJEstimator`,
+    :class:`InfoNCEEstimator`, :class:`TUBAEstimator` or :class:`FLOEstimator`.
+
+    Parameters
+    ----------
+    {parameters}
+    ema_momentum : float, default=0.01
+        Weight of each batch in the moving average of E[exp f] that MINE divides the
+        gradient by (Belghazi et al., 2018, section 3.2); ``0`` trains with plain DV.
+
+    Attributes
+    ----------
+    {attributes}
+
+    References
+    ----------
+    Belghazi et al. (2018), "Mutual Information Neural Estimation", ICML.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmist import MINEEstimator
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(2000, 1))
+    >>> y = x + rng.normal(size=(2000, 1))  # MI = 0.35 nats
+    >>> est = MINEEstimator(hidden_dims=(32,), max_iter=300, random_state=0).fit(x, y)
+    >>> 0.2 < est.mi_ < 0.5
+    True
+    """
+
+    _mi_bound = "biased"
+    _reduce_terms = staticmethod(_bounds._reduce_dv)
+    _parameter_constraints = {
+        **_CriticEstimator._parameter_constraints,
+        "ema_momentum": [Interval(Real, 0, 1, closed="both")],
+    }
+
+    def __init__(
+        self,
+        *,
+        critic="joint",
+        hidden_dims=(256, 256),
+        activation="relu",
+        embedding_dim=32,
+        n_negatives=127,
+        max_iter=2000,
+        batch_size=128,
+        learning_rate=1e-3,
+        weight_decay=0.0,
+        validation_fraction=0.2,
+        n_iter_no_change=300,
+        standardize=True,
+        discrete_target="auto",
+        device="auto",
+        dtype="float32",
+        random_state=None,
+        verbose=False,
+        ema_momentum=0.01,
+    ):
+        super().__init__(
+            critic=critic, hidden_dims=hidden_dims, activation=activation,
+            embedding_dim=embedding_dim, n_negatives=n_negatives, max_iter=max_iter,
+            batch_size=batch_size, learning_rate=learning_rate, weight_decay=weight_decay,
+            validation_fraction=validation_fraction, n_iter_no_change=n_iter_no_change,
+            standardize=standardize, discrete_target=discrete_target, device=device,
+            dtype=dtype, random_state=random_state, verbose=verbose,
+        )
+        self.ema_momentum = ema_momentum
+
+    def _on_initialized(self):
+        super()._on_initialized()
+        self._log_running_mean = None
+
+    def _terms(self, positive, negative, baseline):
+        return _bounds._dv_terms(positive, negative)
+
+    def _objective(self, positive, negative, baseline):
+        if self.ema_momentum == 0:
+            return _bounds.dv(positive, negative)
+        batch = _bounds._logmeanexp(negative.detach().reshape(-1), dim=0)
+        if self._log_running_mean is None:
+            self._log_running_mean = batch
+        else:
+            m = self.ema_momentum
+            self._log_running_mean = torch.logaddexp(
+                math.log1p(-m) + self._log_running_mean, math.log(m) + batch
+            )
+        return _bounds.mine(positive, negative, log_running_mean=self._log_running_mean)
+
+
+@_fill_doc
+class InfoNCEEstimator(_CriticEstimator):
+    """InfoNCE (contrastive predictive coding) lower bound on MI.
+
+    ``score`` is the InfoNCE bound (:func:`skmist.functional.infonce`): low variance
+    and valid for any critic, so on held-out data a higher score is a better estimate.
+    It can never exceed ``log(n_negatives + 1)`` (4.85 nats at the default), so raise
+    ``n_negatives`` for large MI, or use :class:`FLOEstimator`.
+
+    Parameters
+    ----------
+    {parameters}
+
+    Attributes
+    ----------
+    {attributes}
+
+    References
+    ----------
+    van den Oord, Li & Vinyals (2018), "Representation learning with contrastive
+    predictive coding"; Poole et al. (2019), ICML.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmist import InfoNCEEstimator
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(2000, 1))
+    >>> y = x + rng.normal(size=(2000, 1))  # MI = 0.35 nats
+    >>> est = InfoNCEEstimator(hidden_dims=(32,), max_iter=300, random_state=0)
+    >>> 0.2 < est.fit(x, y).mi_ < 0.45
+    True
+    """
+
+    _mi_bound = "lower"
+
+    def _terms(self, positive, negative, baseline):
+        return _bounds._infonce_terms(positive, negative)
+
+
+@_fill_doc
+class TUBAEstimator(_CriticEstimator):
+    """TUBA: NWJ with a learned baseline ``a(x)`` that absorbs the partition function.
+
+    ``score`` is the TUBA bound (:func:`skmist.functional.tuba`), valid for any critic
+    and baseline, so on held-out data a higher score is a better estimate. The baseline
+    is an MLP of x with the critic's ``hidden_dims``.
+
+    Parameters
+    ----------
+    {parameters}
+
+    Attributes
+    ----------
+    {attributes}
+
+    References
+    ----------
+    Poole et al. (2019), "On variational bounds of mutual information", ICML, eq. (7).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmist import TUBAEstimator
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(2000, 1))
+    >>> y = x + rng.normal(size=(2000, 1))  # MI = 0.35 nats
+    >>> est = TUBAEstimator(hidden_dims=(32,), max_iter=300, random_state=0).fit(x, y)
+    >>> 0.2 < est.mi_ < 0.45
+    True
+    """
+
+    _mi_bound = "lower"
+    _baseline = "x"
+
+    def _terms(self, positive, negative, baseline):
+        return _bounds._tuba_terms(positive, negative, baseline)
+
+
+@_fill_doc
+class AlphaTUBAEstimator(_CriticEstimator):
+    """The interpolated bound I_alpha between InfoNCE (alpha=1) and TUBA (alpha=0).
+
+    ``score`` is :func:`skmist.functional.alpha_tuba`, a valid lower bound for every
+    critic and baseline: on held-out data a higher score is a better estimate. The
+    baseline ``a(x)`` is an MLP of x.
+
+    Parameters
+    ----------
+    {parameters}
+    alpha : float, default=0.5
+        Interpolation weight in [0, 1].
+
+    Attributes
+    ----------
+    {attributes}
+
+    References
+    ----------
+    Poole et al. (2019), "On variational bounds of mutual information", ICML, eq. (12).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmist import AlphaTUBAEstimator
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(2000, 1))
+    >>> y = x + rng.normal(size=(2000, 1))  # MI = 0.35 nats
+    >>> est = AlphaTUBAEstimator(hidden_dims=(32,), max_iter=300, random_state=0)
+    >>> 0.2 < est.fit(x, y).mi_ < 0.45
+    True
+    """
+
+    _mi_bound = "lower"
+    _baseline = "x"
+    _parameter_constraints = {
+        **_CriticEstimator._parameter_constraints,
+        "alpha": [Interval(Real, 0, 1, closed="both")],
+    }
+
+    def __init__(
+        self,
+        *,
+        critic="joint",
+        hidden_dims=(256, 256),
+        activation="relu",
+        embedding_dim=32,
+        n_negatives=127,
+        max_iter=2000,
+        batch_size=128,
+        learning_rate=1e-3,
+        weight_decay=0.0,
+        validation_fraction=0.2,
+        n_iter_no_change=300,
+        standardize=True,
+        discrete_target="auto",
+        device="auto",
+        dtype="float32",
+        random_state=None,
+        verbose=False,
+        alpha=0.5,
+    ):
+        super().__init__(
+            critic=critic, hidden_dims=hidden_dims, activation=activation,
+            embedding_dim=embedding_dim, n_negatives=n_negatives, max_iter=max_iter,
+            batch_size=batch_size, learning_rate=learning_rate, weight_decay=weight_decay,
+            validation_fraction=validation_fraction, n_iter_no_change=n_iter_no_change,
+            standardize=standardize, discrete_target=discrete_target, device=device,
+            dtype=dtype, random_state=random_state, verbose=verbose,
+        )
+        self.alpha = alpha
+
+    def _terms(self, positive, negative, baseline):
+        return _bounds._alpha_tuba_terms(positive, negative, baseline, self.alpha)
+
+
+@_fill_doc
+class JSEstimator(_CriticEstimator):
+    """Critic trained with the Jensen-Shannon (f-GAN) objective, scored with NWJ.
+
+    Training maximises the low-variance Jensen-Shannon objective, whose optimum is the
+    log density ratio; ``score`` evaluates that critic, shifted by one, with the NWJ
+    bound (:func:`skmist.functional.js`), so the score is a valid lower bound and on
+    held-out data a higher score is a better estimate.
+
+    Parameters
+    ----------
+    {parameters}
+
+    Attributes
+    ----------
+    {attributes}
+
+    References
+    ----------
+    Nowozin et al. (2016), "f-GAN"; Hjelm et al. (2019), "Deep InfoMax"; Song & Ermon
+    (2020), ICLR.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmist import JSEstimator
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(2000, 1))
+    >>> y = x + rng.normal(size=(2000, 1))  # MI = 0.35 nats
+    >>> est = JSEstimator(hidden_dims=(32,), max_iter=300, random_state=0).fit(x, y)
+    >>> 0.2 < est.mi_ < 0.45
+    True
+    """
+
+    _mi_bound = "lower"
+
+    def _terms(self, positive, negative, baseline):
+        return _bounds._nwj_terms(positive + 1.0, negative + 1.0)
+
+    def _objective(self, positive, negative, baseline):
+        return _bounds.js(positive, negative)
+
+
+@_fill_doc
+class SMILEEstimator(_CriticEstimator):
+    """SMILE: a Jensen-Shannon-trained critic scored by the clipped DV estimate.
+
+    ``score`` is :func:`skmist.functional.smile`. Clipping ``exp(f)`` to
+    ``[exp(-tau), exp(tau)]`` bounds the variance that makes DV and NWJ unusable at
+    high MI, at the price of a bias: the score is not a bound, so a higher score is not
+    necessarily a better estimate. Accurate and stable across tasks; the default choice
+    when no bound guarantee is needed.
+
+    Parameters
+    ----------
+    {parameters}
+    tau : float, default=5.0
+        Clip threshold; ``inf`` gives the DV estimate of a JS-trained critic.
+
+    Attributes
+    ----------
+    {attributes}
+
+    References
+    ----------
+    Song & Ermon (2020), "Understanding the limitations of variational mutual
+    information estimators", ICLR.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmist import SMILEEstimator
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(2000, 1))
+    >>> y = x + rng.normal(size=(2000, 1))  # MI = 0.35 nats
+    >>> est = SMILEEstimator(hidden_dims=(32,), max_iter=300, random_state=0).fit(x, y)
+    >>> 0.2 < est.mi_ < 0.5
+    True
+    """
+
+    _mi_bound = "estimate"
+    _reduce_terms = staticmethod(_bounds._reduce_dv)
+    _parameter_constraints = {
+        **_CriticEstimator._parameter_constraints,
+        "tau": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(
+        self,
+        *,
+        critic="joint",
+        hidden_dims=(256, 256),
+        activation="relu",
+        embedding_dim=32,
+        n_negatives=127,
+        max_iter=2000,
+        batch_size=128,
+        learning_rate=1e-3,
+        weight_decay=0.0,
+        validation_fraction=0.2,
+        n_iter_no_change=300,
+        standardize=True,
+        discrete_target="auto",
+        device="auto",
+        dtype="float32",
+        random_state=None,
+        verbose=False,
+        tau=5.0,
+    ):
+        super().__init__(
+            critic=critic, hidden_dims=hidden_dims, activation=activation,
+            embedding_dim=embedding_dim, n_negatives=n_negatives, max_iter=max_iter,
+            batch_size=batch_size, learning_rate=learning_rate, weight_decay=weight_decay,
+            validation_fraction=validation_fraction, n_iter_no_change=n_iter_no_change,
+            standardize=standardize, discrete_target=discrete_target, device=device,
+            dtype=dtype, random_state=random_state, verbose=verbose,
+        )
+        self.tau = tau
+
+    def _terms(self, positive, negative, baseline):
+        return _bounds._smile_terms(positive, negative, self.tau)
+
+    def _objective(self, positive, negative, baseline):
+        return _bounds.smile(positive, negative, tau=self.tau)
+
+
+@_fill_doc
+class FLOEstimator(_CriticEstimator):
+    """FLO: the Fenchel-Legendre optimization lower bound, with no log(K) cap.
+
+    A second network ``u(x, y)`` learns the log-partition that InfoNCE computes from
+    its negatives; ``score`` is :func:`skmist.functional.flo`, a valid lower bound for
+    every critic and ``u``, so on held-out data a higher score is a better estimate.
+
+    Parameters
+    ----------
+    {parameters}
+
+    Attributes
+    ----------
+    {attributes}
+
+    References
+    ----------
+    Guo et al. (2022), "Tight mutual information estimation with contrastive
+    Fenchel-Legendre optimization", NeurIPS.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmist import FLOEstimator
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(2000, 1))
+    >>> y = x + rng.normal(size=(2000, 1))  # MI = 0.35 nats
+    >>> est = FLOEstimator(hidden_dims=(32,), max_iter=300, random_state=0).fit(x, y)
+    >>> 0.2 < est.mi_ < 0.45
+    True
+    """
+
+    _mi_bound = "lower"
+    _baseline = "xy"
+
+    def _terms(self, positive, negative, baseline):
+        return _bounds._flo_terms(positive, negative, baseline)

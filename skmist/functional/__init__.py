@@ -1,0 +1,12 @@
+"""Pure, differentiable torch functions for mutual information.
+
+Tensors in, a tensor out, no state: the same functions serve the estimators in
+:mod:`skmist.estimators` and a user who wants MI inside a loss.
+"""
+
+from ._bounds import *  # noqa: F401,F403
+from ._bounds import __all__ as _bounds_all
+from ._nonparametric import *  # noqa: F401,F403
+from ._nonparametric import __all__ as _nonparametric_all
+
+__all__ = [*_bounds_all, *_nonparametric_all]

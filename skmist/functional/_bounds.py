@@ -1,0 +1,409 @@
+"""Variational MI bounds computed from critic scores.
+
+Every bound takes the scores of a critic ``f(x, y)`` in one of two layouts:
+
+* ``bound(scores)`` with ``scores`` of shape ``(n, n)``, ``scores[i, j] = f(x_i, y_j)``:
+  the diagonal holds the positive (joint) pairs, the off-diagonal the negatives.
+* ``bound(positive, negative)`` with ``positive`` of shape ``(n,)``, ``f(x_i, y_i)``,
+  and ``negative`` of shape ``(n, K)``, ``f(x_i, y'_{ik})`` with ``y'`` drawn from the
+  marginal of y. This is the layout the estimators use: K is free of the batch size.
+
+All values are in nats. Each bound is a mean of per-row terms (``_terms``) reduced by
+``_reduce``; the estimators score large data in chunks by concatenating the per-row
+terms, so a chunked score equals the unchunked one.
+"""
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+__all__ = [
+    "alpha_tuba",
+    "dv",
+    "flo",
+    "infonce",
+    "js",
+    "mine",
+    "nwj",
+    "smile",
+    "tuba",
+]
+
+
+def _as_pairs(scores, negative):
+    if negative is not None:
+        if scores.ndim != 1 or negative.ndim != 2 or negative.shape[0] != scores.shape[0]:
+            raise ValueError(
+                "expected positive scores of shape (n,) and negative scores of shape "
+                f"(n, K); got {tuple(scores.shape)} and {tuple(negative.shape)}"
+            )
+        if negative.shape[1] < 1:
+            raise ValueError("need at least one negative per positive (K >= 1)")
+        return scores, negative
+    if scores.ndim != 2 or scores.shape[0] != scores.shape[1] or scores.shape[0] < 2:
+        raise ValueError(
+            "a single score argument must be a square (n, n) matrix with n >= 2 whose "
+            f"diagonal holds the positive pairs; got shape {tuple(scores.shape)}"
+        )
+    n = scores.shape[0]
+    off_diagonal = ~torch.eye(n, dtype=torch.bool, device=scores.device)
+    return scores.diagonal(), scores[off_diagonal].view(n, n - 1)
+
+
+def _logmeanexp(values, dim=-1):
+    return torch.logsumexp(values, dim=dim) - math.log(values.shape[dim])
+
+
+def _reduce_mean(terms):
+    return terms.mean()
+
+
+# --- per-row terms; each returns (n,) or (n, m) -------------------------------------
+
+
+def _nwj_terms(positive, negative):
+    return positive - torch.exp(_logmeanexp(negative) - 1.0)
+
+
+def _dv_terms(positive, negative):
+    # (f(x_i, y_i), log-mean-exp of row i's negatives); rows have equal K, so the
+    # log-mean-exp of the row values is the log-mean-exp over all negatives.
+    return torch.stack([positive, _logmeanexp(negative)], dim=-1)
+
+
+def _reduce_dv(terms):
+    return terms[:, 0].mean() - _logmeanexp(terms[:, 1], dim=0)
+
+
+def _smile_terms(positive, negative, tau):
+    # Song & Ermon (2020), eq. (14): clipping exp(f) to [e^-tau, e^tau] is clamping f.
+    return _dv_terms(positive, negative.clamp(-tau, tau))
+
+
+def _infonce_terms(positive, negative):
+    both = torch.cat([positive[:, None], negative], dim=-1)
+    return positive - _logmeanexp(both)
+
+
+def _tuba_terms(positive, negative, log_baseline):
+    return positive - log_baseline + 1.0 - torch.exp(_logmeanexp(negative) - log_baseline)
+
+
+def _alpha_tuba_terms(positive, negative, log_baseline, alpha):
+    # Poole et al. (2019), eq. (12), with the roles of x and y swapped: row i holds one
+    # x and K candidate y's. The multi-sample set has K members in both terms: the
+    # positive plus K - 1 negatives for the joint term, the K negatives for the marginal.
+    k = negative.shape[-1]
+    log_alpha = math.log(alpha) if alpha > 0 else -math.inf
+    log_one_minus = math.log1p(-alpha) if alpha < 1 else -math.inf
+
+    def log_denominator(row_set):
+        nce = _logmeanexp(row_set) + log_alpha
+        return torch.logaddexp(nce, log_baseline + log_one_minus)
+
+    joint_set = torch.cat([positive[:, None], negative[:, : k - 1]], dim=-1)
+    joint = positive - log_denominator(joint_set)
+    marginal = torch.exp(_logmeanexp(negative) - log_denominator(negative))
+    return 1.0 + joint - marginal
+
+
+def _flo_terms(positive, negative, log_partition):
+    # Guo et al. (2022), eq. (8): -u - exp(-u) E_y'[exp(f(x, y') - f(x, y))] + 1.
+    shifted = _logmeanexp(negative - positive[:, None]) - log_partition
+    return -log_partition - torch.exp(shifted) + 1.0
+
+
+def _js_objective(positive, negative):
+    # f-GAN lower bound on the Jensen-Shannon divergence (Nowozin et al., 2016).
+    return -F.softplus(-positive).mean() - F.softplus(negative).mean()
+
+
+def _with_gradient_of(value, objective):
+    """``value`` in the forward pass, ``objective``'s gradient in the backward pass."""
+    return objective + (value - objective).detach()
+
+
+# --- public bounds ------------------------------------------------------------------
+
+
+def nwj(scores, negative=None):
+    r"""Nguyen-Wainwright-Jordan (f-divergence) lower bound on MI.
+
+    .. math:: I(X; Y) \ge \mathbb{E}_{p(x,y)}[f] - \mathbb{E}_{p(x)p(y)}[e^{f - 1}]
+
+    Unbiased in minibatches and a valid lower bound for every critic ``f``; tight at
+    ``f = 1 + \log p(x,y) / p(x)p(y)``. Its variance grows exponentially with the MI
+    (Song & Ermon, 2020).
+
+    Parameters
+    ----------
+    scores : torch.Tensor of shape (n, n) or (n,)
+        A square score matrix with positives on the diagonal, or the positive scores
+        when ``negative`` is given.
+    negative : torch.Tensor of shape (n, K), default=None
+        Scores of negative pairs, row ``i`` sharing ``x_i``.
+
+    Returns
+    -------
+    torch.Tensor
+        The bound in nats, a 0-dim tensor.
+
+    References
+    ----------
+    Nguyen, Wainwright & Jordan (2010), "Estimating divergence functionals and the
+    likelihood ratio by convex risk minimization", IEEE Trans. Inf. Theory.
+    """
+    return _reduce_mean(_nwj_terms(*_as_pairs(scores, negative)))
+
+
+def dv(scores, negative=None):
+    r"""Donsker-Varadhan lower bound on MI, as used by MINE.
+
+    .. math:: I(X; Y) \ge \mathbb{E}_{p(x,y)}[f] - \log \mathbb{E}_{p(x)p(y)}[e^{f}]
+
+    The bound holds in expectation for the true marginal expectation; the minibatch
+    log-mean-exp is biased upwards (Jensen), so a DV estimate can exceed the truth.
+
+    Parameters
+    ----------
+    scores, negative : torch.Tensor
+        See :func:`nwj`.
+
+    Returns
+    -------
+    torch.Tensor
+        The estimate in nats, a 0-dim tensor.
+
+    References
+    ----------
+    Donsker & Varadhan (1983); Belghazi et al. (2018), "MINE: Mutual Information Neural
+    Estimation", ICML, eq. (10).
+    """
+    return _reduce_dv(_dv_terms(*_as_pairs(scores, negative)))
+
+
+def mine(scores, negative=None, log_running_mean=None):
+    r"""MINE: the Donsker-Varadhan bound with the moving-average gradient correction.
+
+    The value is :func:`dv`. The gradient of the log-partition term,
+    :math:`\nabla \mathbb{E}[e^f] / \mathbb{E}[e^f]`, is biased in minibatches; MINE
+    (Belghazi et al., 2018, section 3.2) divides by a moving average of
+    :math:`\mathbb{E}[e^f]` instead. Pass its logarithm as ``log_running_mean`` (and
+    update it yourself, e.g. ``torch.logaddexp(log(1 - m) + old, log(m) + batch)``) to get
+    the corrected gradient; with ``None`` this is plain :func:`dv`.
+
+    Parameters
+    ----------
+    scores, negative : torch.Tensor
+        See :func:`nwj`.
+    log_running_mean : torch.Tensor or float, default=None
+        Log of the moving average of the mean of ``exp(negative)``.
+
+    Returns
+    -------
+    torch.Tensor
+        The DV estimate in nats (0-dim), with MINE's gradient when
+        ``log_running_mean`` is given.
+    """
+    positive, negative = _as_pairs(scores, negative)
+    value = _reduce_dv(_dv_terms(positive, negative))
+    if log_running_mean is None:
+        return value
+    log_partition = _logmeanexp(negative.reshape(-1), dim=0)
+    # d/dθ log E[e^f] replaced by d/dθ E[e^f] / running mean, computed in log space.
+    weight = torch.exp(log_partition.detach() - torch.as_tensor(log_running_mean))
+    surrogate = positive.mean() - weight * log_partition
+    return _with_gradient_of(value, surrogate)
+
+
+def infonce(scores, negative=None):
+    r"""InfoNCE (contrastive predictive coding) lower bound on MI.
+
+    .. math:: I(X; Y) \ge \mathbb{E}\left[f(x_i, y_i) - \log \frac{1}{K+1}
+              \Big(e^{f(x_i, y_i)} + \sum_{k=1}^{K} e^{f(x_i, y'_k)}\Big)\right]
+
+    Low variance, but never above :math:`\log(K + 1)` for K negatives per positive, so it
+    is loose when the MI approaches that cap.
+
+    Parameters
+    ----------
+    scores, negative : torch.Tensor
+        See :func:`nwj`.
+
+    Returns
+    -------
+    torch.Tensor
+        The bound in nats, a 0-dim tensor.
+
+    References
+    ----------
+    van den Oord, Li & Vinyals (2018), "Representation learning with contrastive
+    predictive coding"; Poole et al. (2019), "On variational bounds of mutual
+    information", ICML, eq. (10).
+    """
+    return _reduce_mean(_infonce_terms(*_as_pairs(scores, negative)))
+
+
+def tuba(scores, negative=None, log_baseline=None):
+    r"""Tractable unnormalized Barber-Agakov (TUBA) lower bound on MI.
+
+    .. math:: I(X; Y) \ge \mathbb{E}_{p(x,y)}[f - \log a(x)] + 1
+              - \mathbb{E}_{p(x)p(y)}\left[e^{f} / a(x)\right]
+
+    A valid lower bound for every critic and every positive baseline ``a``; the baseline
+    absorbs the partition function so the critic need not. With ``log a = 1`` it is
+    :func:`nwj`.
+
+    Parameters
+    ----------
+    scores, negative : torch.Tensor
+        See :func:`nwj`.
+    log_baseline : torch.Tensor of shape (n,) or float, default=None
+        ``log a(x_i)``, one per row. ``None`` means the constant 1 (NWJ).
+
+    Returns
+    -------
+    torch.Tensor
+        The bound in nats, a 0-dim tensor.
+
+    References
+    ----------
+    Poole et al. (2019), "On variational bounds of mutual information", ICML, eq. (7).
+    """
+    positive, negative = _as_pairs(scores, negative)
+    if log_baseline is None:
+        log_baseline = 1.0
+    return _reduce_mean(_tuba_terms(positive, negative, log_baseline))
+
+
+def alpha_tuba(scores, negative=None, log_baseline=None, alpha=0.5):
+    r"""The interpolated bound :math:`I_\alpha` between InfoNCE and TUBA.
+
+    The partition function is approximated by
+    :math:`\alpha\, m(x) + (1 - \alpha)\, a(x)` with :math:`m` the multi-sample mean of
+    :math:`e^f` over K candidates; ``alpha=1`` is InfoNCE with K candidates (capped at
+    :math:`\log K`), ``alpha=0`` is :func:`tuba`. Intermediate values trade InfoNCE's low
+    variance against TUBA's lack of a cap. A valid lower bound for every critic.
+
+    Parameters
+    ----------
+    scores, negative : torch.Tensor
+        See :func:`nwj`.
+    log_baseline : torch.Tensor of shape (n,) or float, default=None
+        ``log a(x_i)``; ``None`` means 0.
+    alpha : float, default=0.5
+        Interpolation weight in [0, 1].
+
+    Returns
+    -------
+    torch.Tensor
+        The bound in nats, a 0-dim tensor.
+
+    References
+    ----------
+    Poole et al. (2019), "On variational bounds of mutual information", ICML, eq. (12).
+    """
+    if not 0.0 <= alpha <= 1.0:
+        raise ValueError(f"alpha must be in [0, 1]; got {alpha}")
+    positive, negative = _as_pairs(scores, negative)
+    if log_baseline is None:
+        log_baseline = 0.0
+    log_baseline = torch.as_tensor(log_baseline, dtype=positive.dtype, device=positive.device)
+    return _reduce_mean(_alpha_tuba_terms(positive, negative, log_baseline, alpha))
+
+
+def js(scores, negative=None):
+    r"""Jensen-Shannon-trained critic evaluated with a valid MI lower bound.
+
+    The value is the NWJ bound of the shifted critic :math:`f + 1`,
+    :math:`\mathbb{E}_{p}[f] + 1 - \mathbb{E}_{p(x)p(y)}[e^{f}]`, which is tight at the
+    optimum of the Jensen-Shannon objective, :math:`f^* = \log p(x,y)/p(x)p(y)`; the
+    gradient is that of the f-GAN Jensen-Shannon objective
+    :math:`-\mathbb{E}_p[\mathrm{softplus}(-f)] - \mathbb{E}_{p(x)p(y)}[\mathrm{softplus}(f)]`,
+    whose low variance makes training stable.
+
+    Parameters
+    ----------
+    scores, negative : torch.Tensor
+        See :func:`nwj`.
+
+    Returns
+    -------
+    torch.Tensor
+        The NWJ value in nats (0-dim), with the Jensen-Shannon gradient.
+
+    References
+    ----------
+    Nowozin, Cseke & Tomioka (2016), "f-GAN"; Hjelm et al. (2019), "Deep InfoMax";
+    Song & Ermon (2020), "Understanding the limitations of variational mutual
+    information estimators", ICLR, section 4.
+    """
+    positive, negative = _as_pairs(scores, negative)
+    value = _reduce_mean(_nwj_terms(positive + 1.0, negative + 1.0))
+    return _with_gradient_of(value, _js_objective(positive, negative))
+
+
+def smile(scores, negative=None, tau=5.0):
+    r"""SMILE: the clipped Donsker-Varadhan estimate of a Jensen-Shannon-trained critic.
+
+    .. math:: \hat I = \mathbb{E}_{p}[f] - \log \mathbb{E}_{p(x)p(y)}
+              \left[\mathrm{clip}(e^{f}, e^{-\tau}, e^{\tau})\right]
+
+    Clipping bounds the variance of the partition term (it is not a bound on MI for
+    finite ``tau``: the estimate trades a bias for that variance). The gradient is that
+    of the Jensen-Shannon objective, as in the reference implementation.
+
+    Parameters
+    ----------
+    scores, negative : torch.Tensor
+        See :func:`nwj`.
+    tau : float, default=5.0
+        Clip threshold; ``math.inf`` gives the DV value of a JS-trained critic.
+
+    Returns
+    -------
+    torch.Tensor
+        The estimate in nats (0-dim), with the Jensen-Shannon gradient.
+
+    References
+    ----------
+    Song & Ermon (2020), "Understanding the limitations of variational mutual
+    information estimators", ICLR, eq. (14).
+    """
+    positive, negative = _as_pairs(scores, negative)
+    value = _reduce_dv(_smile_terms(positive, negative, tau))
+    return _with_gradient_of(value, _js_objective(positive, negative))
+
+
+def flo(scores, negative=None, log_partition=None):
+    r"""FLO: the Fenchel-Legendre optimization lower bound on MI.
+
+    .. math:: I(X; Y) \ge \mathbb{E}_{p(x,y)}\left[1 - u(x, y) - e^{-u(x,y)}\,
+              \mathbb{E}_{p(y')}\big[e^{f(x, y') - f(x, y)}\big]\right]
+
+    The Fenchel dual of :math:`-\log` turns InfoNCE's log-partition into a learned
+    ``u``; the inner expectation is linear, so minibatch estimates are unbiased and the
+    bound has no :math:`\log K` cap. Tight when ``u`` is the log-partition.
+
+    Parameters
+    ----------
+    scores, negative : torch.Tensor
+        See :func:`nwj`.
+    log_partition : torch.Tensor of shape (n,) or float, default=None
+        ``u(x_i, y_i)``; ``None`` means 0.
+
+    Returns
+    -------
+    torch.Tensor
+        The bound in nats, a 0-dim tensor.
+
+    References
+    ----------
+    Guo et al. (2022), "Tight mutual information estimation with contrastive
+    Fenchel-Legendre optimization", NeurIPS, eq. (8).
+    """
+    positive, negative = _as_pairs(scores, negative)
+    if log_partition is None:
+        log_partition = torch.zeros_like(positive)
+    return _reduce_mean(_flo_terms(positive, negative, log_partition))

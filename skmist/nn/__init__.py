@@ -1,0 +1,13 @@
+"""Torch modules: the MLP and the critics that the MI bounds score."""
+
+from ._critics import BilinearCritic, JointCritic, SeparableCritic, pair_scores
+from ._mlp import ACTIVATIONS, MLP
+
+__all__ = [
+    "ACTIVATIONS",
+    "BilinearCritic",
+    "JointCritic",
+    "MLP",
+    "SeparableCritic",
+    "pair_scores",
+]

@@ -1,0 +1,146 @@
+"""Critics f(x, y) -> score, and the baselines some bounds need.
+
+Every critic splits into ``embed_x``, ``embed_y`` and ``head`` so that scoring n
+positives against K negatives each embeds every sample once and only the head runs
+per pair: ``head(embed_x(x)[:, None], embed_y(y)[negative_index])``. For the joint
+critic the embeddings are its first linear layer (``W [x; y] = W_x x + W_y y``), which
+is where most of its arithmetic goes when the inputs are wide.
+"""
+
+import torch
+from torch import nn
+
+from ._mlp import MLP, make_activation
+
+__all__ = ["BilinearCritic", "JointCritic", "SeparableCritic", "pair_scores"]
+
+
+class _Critic(nn.Module):
+    def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """Scores ``(*,)`` of broadcastable ``x (*, dx)`` and ``y (*, dy)``."""
+        return self.head(self.embed_x(x), self.embed_y(y))
+
+
+class JointCritic(_Critic):
+    """MLP on the concatenation ``[x, y]``: the most general critic.
+
+    Parameters
+    ----------
+    x_features, y_features : int
+        Dimensions of x and y.
+    hidden_dims : tuple of int, default=(256, 256)
+        Hidden widths; at least one layer (a linear critic cannot couple x and y).
+    activation : str, default="relu"
+        Activation after every hidden layer.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmist.nn import JointCritic
+    >>> critic = JointCritic(2, 3, hidden_dims=(8,))
+    >>> critic(torch.zeros(4, 1, 2), torch.zeros(4, 5, 3)).shape
+    torch.Size([4, 5])
+    """
+
+    def __init__(self, x_features, y_features, hidden_dims=(256, 256), activation="relu"):
+        super().__init__()
+        if len(hidden_dims) == 0:
+            raise ValueError("a joint critic needs at least one hidden layer")
+        self.x_layer = nn.Linear(x_features, hidden_dims[0])
+        self.y_layer = nn.Linear(y_features, hidden_dims[0], bias=False)
+        self.activation = make_activation(activation)
+        self.rest = MLP(hidden_dims[0], 1, hidden_dims[1:], activation)
+
+    def embed_x(self, x):
+        return self.x_layer(x)
+
+    def embed_y(self, y):
+        return self.y_layer(y)
+
+    def head(self, hx, hy):
+        return self.rest(self.activation(hx + hy)).squeeze(-1)
+
+
+class SeparableCritic(_Critic):
+    """Inner product of embeddings, ``g(x) . h(y)``: all n x n scores in one matmul.
+
+    Parameters
+    ----------
+    x_features, y_features : int
+        Dimensions of x and y.
+    hidden_dims : tuple of int, default=(256,)
+        Hidden widths of both embedding networks.
+    embedding_dim : int, default=32
+        Width of the embeddings.
+    activation : str, default="relu"
+        Activation after every hidden layer.
+    """
+
+    def __init__(
+        self, x_features, y_features, hidden_dims=(256,), embedding_dim=32, activation="relu"
+    ):
+        super().__init__()
+        self.g = MLP(x_features, embedding_dim, hidden_dims, activation)
+        self.h = MLP(y_features, embedding_dim, hidden_dims, activation)
+
+    def embed_x(self, x):
+        return self.g(x)
+
+    def embed_y(self, y):
+        return self.h(y)
+
+    def head(self, hx, hy):
+        return (hx * hy).sum(-1)
+
+
+class BilinearCritic(_Critic):
+    """``g(x) . y`` with ``g`` an MLP onto y's space; ``hidden_dims=()`` gives
+    ``x^T W y + b^T y``, the optimal InfoNCE critic for jointly Gaussian data.
+
+    Parameters
+    ----------
+    x_features, y_features : int
+        Dimensions of x and y.
+    hidden_dims : tuple of int, default=()
+        Hidden widths of ``g``.
+    activation : str, default="relu"
+        Activation after every hidden layer.
+    """
+
+    def __init__(self, x_features, y_features, hidden_dims=(), activation="relu"):
+        super().__init__()
+        self.g = MLP(x_features, y_features, hidden_dims, activation)
+
+    def embed_x(self, x):
+        return self.g(x)
+
+    def embed_y(self, y):
+        return y
+
+    def head(self, hx, hy):
+        return (hx * hy).sum(-1)
+
+
+def pair_scores(critic, x, y, negative_index):
+    """Scores of positive pairs and of each row's negatives.
+
+    Parameters
+    ----------
+    critic : JointCritic, SeparableCritic or BilinearCritic
+        Any module with ``embed_x``, ``embed_y`` and ``head``.
+    x : torch.Tensor of shape (n, dx)
+    y : torch.Tensor of shape (m, dy)
+        The first n rows pair with ``x``; all m rows are candidate negatives.
+    negative_index : torch.Tensor of shape (n, K), integer
+        Row ``i``'s negatives are ``y[negative_index[i]]``.
+
+    Returns
+    -------
+    positive : torch.Tensor of shape (n,)
+    negative : torch.Tensor of shape (n, K)
+    """
+    hx = critic.embed_x(x)
+    hy = critic.embed_y(y)
+    positive = critic.head(hx, hy[: x.shape[0]])
+    negative = critic.head(hx[:, None, :], hy[negative_index])
+    return positive, negative

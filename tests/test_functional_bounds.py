@@ -1,0 +1,151 @@
+"""The bounds of skmist.functional against closed forms, and their gradients."""
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from skmist import functional as F
+from conftest import gaussian_log_ratio, gaussian_pair
+
+BOUNDS = [F.nwj, F.dv, F.mine, F.infonce, F.tuba, F.alpha_tuba, F.js, F.smile, F.flo]
+
+
+def optimal_scores(n, k, mi, seed):
+    """Scores of the true log density ratio of a 1-D Gaussian pair with MI ``mi``:
+    positives f(x_i, y_i), negatives f(x_i, y_j) with y_j from other rows."""
+    x, y = gaussian_pair(n, 1, mi, seed)
+    rho = math.sqrt(1 - math.exp(-2 * mi))
+    positive = gaussian_log_ratio(x, y, rho)
+    shifts = np.arange(1, k + 1)
+    idx = (np.arange(n)[:, None] + shifts) % n
+    negative = gaussian_log_ratio(x[:, None, :], y[idx], rho)
+    return torch.tensor(positive), torch.tensor(negative)
+
+
+@pytest.fixture(scope="module")
+def scores():
+    return optimal_scores(20000, 64, 0.5, seed=0)
+
+
+# With the optimal critic each bound equals the MI up to Monte-Carlo error: for
+# n = 20000 rows and K = 64 negatives the standard error of the positive term is
+# sqrt(Var[log ratio] / n) ~ 0.007 nats, so 0.03 is over four standard errors.
+@pytest.mark.parametrize("bound", [F.dv, F.mine, F.smile])
+def test_dv_family_is_tight_at_the_log_ratio(bound, scores):
+    assert bound(*scores).item() == pytest.approx(0.5, abs=0.03)
+
+
+def test_nwj_is_tight_at_the_log_ratio_plus_one(scores):
+    positive, negative = scores
+    assert F.nwj(positive + 1, negative + 1).item() == pytest.approx(0.5, abs=0.03)
+    # ... and js evaluates NWJ on f + 1, so the JS optimum f* = log ratio is tight.
+    assert F.js(positive, negative).item() == pytest.approx(0.5, abs=0.03)
+
+
+def test_tuba_with_the_optimal_baseline_and_nwj_is_tuba_at_e(scores):
+    positive, negative = scores
+    assert F.tuba(positive, negative, log_baseline=0.0).item() == pytest.approx(0.5, abs=0.03)
+    assert F.nwj(positive, negative).item() == pytest.approx(
+        F.tuba(positive, negative, log_baseline=1.0).item(), rel=1e-12
+    )
+
+
+def test_infonce_is_below_its_cap_and_near_the_truth(scores):
+    positive, negative = scores
+    value = F.infonce(positive, negative).item()
+    # InfoNCE with K = 64 negatives at MI = 0.5 has a bias below 0.02 nats (its gap
+    # to the truth shrinks like 1/K for small MI); it never exceeds log(K + 1).
+    assert value == pytest.approx(0.5, abs=0.03)
+    huge = torch.full((50,), 100.0, dtype=torch.float64)
+    assert F.infonce(huge, torch.full((50, 7), -100.0, dtype=torch.float64)).item() == pytest.approx(math.log(8))
+
+
+def test_alpha_tuba_interpolates_infonce_and_tuba(scores):
+    positive, negative = scores
+    k = negative.shape[1]
+    # alpha = 0 is TUBA; alpha = 1 is InfoNCE with K candidates in its multi-sample set.
+    assert F.alpha_tuba(positive, negative, 0.3, alpha=0.0).item() == pytest.approx(
+        F.tuba(positive, negative, 0.3).item(), rel=1e-12
+    )
+    assert F.alpha_tuba(positive, negative, 0.3, alpha=1.0).item() == pytest.approx(
+        F.infonce(positive, negative[:, : k - 1]).item(), rel=1e-12
+    )
+    assert F.alpha_tuba(positive, negative, 0.0, alpha=0.5).item() == pytest.approx(0.5, abs=0.03)
+
+
+def test_flo_is_tight_at_the_true_log_partition(scores):
+    positive, negative = scores
+    # With f the log ratio, E_y'[exp(f(x, y') - f(x, y))] = exp(-f(x, y)), so u = -f.
+    assert F.flo(positive, negative, -positive).item() == pytest.approx(0.5, abs=0.03)
+
+
+@pytest.mark.parametrize("bound", BOUNDS)
+def test_bounds_are_below_the_truth_for_a_poor_critic(bound, scores):
+    positive, negative = scores
+    # Half the log ratio is a worse critic: every valid lower bound drops below MI.
+    value = bound(positive / 2, negative / 2).item()
+    assert value < 0.5
+
+
+@pytest.mark.parametrize("bound", BOUNDS)
+def test_square_matrix_layout_equals_the_pairs_layout(bound):
+    torch.manual_seed(0)
+    scores = torch.randn(6, 6, dtype=torch.float64)
+    off = scores[~torch.eye(6, dtype=torch.bool)].view(6, 5)
+    assert bound(scores).item() == pytest.approx(bound(scores.diagonal(), off).item(), rel=1e-12)
+
+
+@pytest.mark.parametrize("bound", [F.nwj, F.dv, F.infonce, F.tuba, F.alpha_tuba, F.flo])
+def test_gradients_of_the_bounds(bound):
+    torch.manual_seed(0)
+    positive = torch.randn(5, dtype=torch.float64, requires_grad=True)
+    negative = torch.randn(5, 4, dtype=torch.float64, requires_grad=True)
+    assert torch.autograd.gradcheck(bound, (positive, negative))
+
+
+def test_js_and_smile_train_with_the_jensen_shannon_gradient():
+    torch.manual_seed(0)
+    positive = torch.randn(8, dtype=torch.float64, requires_grad=True)
+    negative = torch.randn(8, 3, dtype=torch.float64, requires_grad=True)
+    js_objective = (
+        -torch.nn.functional.softplus(-positive).mean()
+        - torch.nn.functional.softplus(negative).mean()
+    )
+    expected = torch.autograd.grad(js_objective, (positive, negative))
+    for bound in (F.js, F.smile):
+        got = torch.autograd.grad(bound(positive, negative), (positive, negative))
+        for g, e in zip(got, expected):
+            torch.testing.assert_close(g, e)
+
+
+def test_mine_corrects_the_gradient_with_the_running_mean():
+    torch.manual_seed(0)
+    positive = torch.randn(8, dtype=torch.float64, requires_grad=True)
+    negative = torch.randn(8, 3, dtype=torch.float64, requires_grad=True)
+    log_running_mean = torch.tensor(0.7, dtype=torch.float64)
+    value = F.mine(positive, negative, log_running_mean=log_running_mean)
+    assert value.item() == pytest.approx(F.dv(positive, negative).item(), rel=1e-12)
+    (grad_negative,) = torch.autograd.grad(value, negative)
+    # d/dn of -E[e^n] / running_mean, E over all 24 negatives.
+    expected = -negative.detach().exp() / 24 / math.exp(0.7)
+    torch.testing.assert_close(grad_negative, expected)
+
+
+def test_smile_clips_the_partition_term():
+    positive = torch.zeros(4)
+    negative = torch.full((4, 2), 50.0)
+    assert F.smile(positive, negative, tau=1.0).item() == pytest.approx(-1.0)
+    assert F.smile(positive, negative, tau=math.inf).item() == pytest.approx(-50.0)
+
+
+def test_bad_layouts_are_rejected_with_a_clear_message():
+    with pytest.raises(ValueError, match=r"square \(n, n\) matrix"):
+        F.infonce(torch.zeros(3, 4))
+    with pytest.raises(ValueError, match=r"shape \(n,\).*\(n, K\)"):
+        F.nwj(torch.zeros(3), torch.zeros(4, 2))
+    with pytest.raises(ValueError, match="at least one negative"):
+        F.nwj(torch.zeros(3), torch.zeros(3, 0))
+    with pytest.raises(ValueError, match=r"alpha must be in \[0, 1\]"):
+        F.alpha_tuba(torch.zeros(3, 3), alpha=1.5)
