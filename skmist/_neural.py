@@ -6,7 +6,8 @@ training loop in :mod:`skmist._training`:
 * ``_build_model(x_features, y_features) -> torch.nn.Module``
 * ``_batch_loss(model, x, y) -> 0-dim tensor`` on a standardized minibatch
 * ``_evaluation_terms(model, x, y, generator) -> (n, m) tensor`` of per-row terms on
-  standardized data, computed in chunks under ``torch.inference_mode``
+  standardized data, computed in chunks under ``torch.inference_mode``; ``generator``
+  is a CPU generator, so every device draws the same randomness
 * ``_reduce_terms(terms) -> 0-dim tensor``: the estimate from the per-row terms
 """
 
@@ -211,7 +212,7 @@ class NeuralMIEstimator(MIEstimator):
 
     def _estimate(self, x, y):
         with torch.inference_mode():
-            terms = self._evaluation_terms(self.model_, x, y, self._device_generator(3))
+            terms = self._evaluation_terms(self.model_, x, y, self._cpu_generator(3))
             return self._reduce_terms(terms)
 
     def _on_initialized(self):

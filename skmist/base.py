@@ -197,12 +197,12 @@ class MIEstimator(BaseEstimator):
 
     def _as_tensors(self, X, y, device, dtype):
         """``(x, y)`` as 2-D tensors on ``device``; categorical y one-hot encoded."""
-        x = torch.as_tensor(X).to(device=device, dtype=dtype)
+        x = _as_writable_tensor(X).to(device=device, dtype=dtype)
         if self.y_categories_ is not None:
             codes = torch.as_tensor(y, device=device)
             y = torch.nn.functional.one_hot(codes, len(self.y_categories_)).to(dtype)
         else:
-            y = torch.as_tensor(y).to(device=device, dtype=dtype)
+            y = _as_writable_tensor(y).to(device=device, dtype=dtype)
         return x, y.reshape(len(y), -1)
 
     # --- pickling ---------------------------------------------------------------------
@@ -240,6 +240,11 @@ class MIEstimator(BaseEstimator):
         for key, value in vars(self).items():
             if isinstance(value, (torch.nn.Module, torch.Tensor)):
                 setattr(self, key, value.to(device))
+
+
+def _as_writable_tensor(a):
+    # torch cannot wrap a read-only array (e.g. a memmap) without a copy.
+    return a if isinstance(a, torch.Tensor) else torch.as_tensor(np.require(a, requirements="W"))
 
 
 def _device_of(value):

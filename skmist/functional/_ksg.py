@@ -1,0 +1,332 @@
+"""k-nearest-neighbour estimators: KSG, Ross (continuous-discrete), Gao (mixed), KL entropy.
+
+All use the max-norm on the joint space, as the KSG derivation assumes (the joint ball
+is the product of the marginal balls). None is differentiable: their values are
+step functions of the data. Backends are described in :mod:`._neighbors`.
+"""
+
+import math
+
+import torch
+
+from ._neighbors import (
+    as_float_samples,
+    as_samples,
+    check_n_neighbors,
+    check_same_length,
+    count_within,
+    knn,
+    kth_neighbor_distance,
+    output_dtype,
+    resolve_backend,
+    strictly_below,
+)
+
+__all__ = ["kl_entropy", "ksg", "ksg_cd", "mixed_ksg"]
+
+
+def _digamma(t):
+    return torch.special.digamma(t.to(torch.float64))
+
+
+def _result(value, like):
+    return value.to(dtype=output_dtype(like), device=like.device)
+
+
+def _prepare(x, y, n_neighbors, backend, y_name="y"):
+    """Checked float tensors (``y`` may be None, or labels checked by the caller)."""
+    x = as_float_samples(x, "x")
+    if y is not None:
+        y = as_float_samples(y, y_name) if y_name == "y" else as_samples(y, y_name)
+        check_same_length(x, y, ("x", y_name))
+    k = check_n_neighbors(n_neighbors, x.shape[0])
+    backend = resolve_backend(backend, x.device)
+    if backend == "scipy":
+        # float64 on the CPU path: the counts then match scikit-learn's exactly.
+        x = x.detach().cpu().to(torch.float64)
+        if y is not None:
+            y = y.detach().cpu()
+            y = y.to(torch.float64) if y_name == "y" else y
+    return x, y, k, backend
+
+
+def ksg(x, y, n_neighbors=3, variant=1, *, backend="auto", n_jobs=-1, chunk_size=None):
+    r"""Kraskov-Stögbauer-Grassberger (KSG) estimate of I(X; Y) in nats.
+
+    With :math:`\epsilon_i/2` the max-norm distance from :math:`z_i = (x_i, y_i)` to its
+    k-th nearest neighbour in the joint space,
+
+    variant 1 (Kraskov et al. 2004, eq. 8):
+
+    .. math:: \hat I = \psi(k) + \psi(N) - \langle \psi(n_x + 1) + \psi(n_y + 1) \rangle
+
+    with :math:`n_x(i) = \#\{j \ne i: \|x_j - x_i\|_\infty < \epsilon_i/2\}` (strictly
+    inside, as scikit-learn counts), likewise :math:`n_y`;
+
+    variant 2 (eq. 9):
+
+    .. math:: \hat I = \psi(k) - 1/k + \psi(N) - \langle \psi(n_x) + \psi(n_y) \rangle
+
+    with :math:`n_x(i) = \#\{j \ne i: \|x_j - x_i\|_\infty \le \epsilon_x(i)/2\}`, where
+    :math:`\epsilon_x(i)/2` is the largest x-distance among the k joint neighbours.
+
+    Bias: small for independent or weakly dependent data; negative and growing with the
+    MI and the dimension for strongly dependent data (the density is assumed constant
+    over each k-neighbour ball). Larger ``n_neighbors`` lowers the variance and raises
+    the bias. The value is **not** clipped at 0: an unbiased estimate of a small MI is
+    negative about half the time, and the chain rule, averages over repeats and
+    gradients of surrounding code all need the raw value (scikit-learn clips).
+
+    Ties (repeated values) break the estimator; use :func:`mixed_ksg` for such data,
+    or add tiny noise as scikit-learn does.
+
+    Parameters
+    ----------
+    x : torch.Tensor of shape (n_samples,) or (n_samples, n_features_x)
+    y : torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
+        Continuous samples; a 1-D tensor is one column.
+    n_neighbors : int, default=3
+        k, the number of joint neighbours; ``1 <= k < n_samples``.
+    variant : {1, 2}, default=1
+        The estimator of Kraskov et al. (2004), eq. (8) or eq. (9).
+    backend : {"auto", "scipy", "torch"}, default="auto"
+        ``"scipy"``: cKDTree joint search on the CPU (float64), fastest on a CPU.
+        ``"torch"``: chunked ``cdist`` + ``topk`` on the tensors' device, fastest on a
+        GPU. ``"auto"``: scipy for CPU tensors, torch otherwise. Both count 1-D
+        marginals by sorting (O(n log n)) with exact tie handling.
+    n_jobs : int, default=-1
+        Threads for the cKDTree queries (``workers``); -1 uses all cores. Pass 1 when
+        already parallelising over features.
+    chunk_size : int, default=None
+        Rows of the distance matrix held at once by the torch backend; by default
+        ``2**24 // n_samples``. The value does not depend on it.
+
+    Returns
+    -------
+    torch.Tensor
+        0-dim tensor, in nats, on ``x``'s device and in its floating dtype.
+
+    References
+    ----------
+    A. Kraskov, H. Stögbauer and P. Grassberger, "Estimating mutual information",
+    Phys. Rev. E 69, 066138 (2004), eqs. (8) and (9).
+    """
+    like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
+    x, y, k, backend = _prepare(x, y, n_neighbors, backend)
+    if variant not in (1, 2):
+        raise ValueError(f"variant must be 1 or 2; got {variant!r}")
+    n = x.shape[0]
+    z = torch.cat([x, y], dim=1)
+    opts = dict(backend=backend, n_jobs=n_jobs, chunk_size=chunk_size)
+    if variant == 1:
+        radius = strictly_below(kth_neighbor_distance(z, k, **opts))
+        n_x = count_within(x, radius, **opts) - 1
+        n_y = count_within(y, radius, **opts) - 1
+        mi = (
+            _digamma(torch.tensor(float(k)))
+            + _digamma(torch.tensor(float(n)))
+            - (_digamma(n_x + 1.0) + _digamma(n_y + 1.0)).mean().cpu()
+        )
+    else:
+        _, idx = knn(z, k, **opts)
+        eps_x = (x[idx] - x[:, None, :]).abs().amax(dim=(1, 2))
+        eps_y = (y[idx] - y[:, None, :]).abs().amax(dim=(1, 2))
+        n_x = count_within(x, eps_x, **opts) - 1
+        n_y = count_within(y, eps_y, **opts) - 1
+        mi = (
+            _digamma(torch.tensor(float(k)))
+            - 1.0 / k
+            + _digamma(torch.tensor(float(n)))
+            - (_digamma(n_x * 1.0) + _digamma(n_y * 1.0)).mean().cpu()
+        )
+    return _result(mi, like)
+
+
+def ksg_cd(x, y_discrete, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_size=None):
+    r"""Ross (2014) estimate of I(X; Y) for continuous X and discrete Y, in nats.
+
+    For each sample i with label :math:`y_i` occurring :math:`N_{y_i} > 1` times, let
+    :math:`d_i` be the max-norm distance to its :math:`k_i = \min(k, N_{y_i} - 1)`-th
+    nearest neighbour among the samples with the same label, and
+    :math:`m_i = \#\{j: \|x_j - x_i\|_\infty < d_i\}` (all labels, i included). Then
+
+    .. math:: \hat I = \psi(N) + \langle \psi(k_i) \rangle - \langle \psi(N_{y_i}) \rangle
+              - \langle \psi(m_i) \rangle
+
+    over the N samples whose label occurs more than once (singletons are dropped, as in
+    scikit-learn's ``_compute_mi_cd``, which this matches exactly on 1-D x). Bias
+    behaves like KSG's; not clipped at 0 (see :func:`ksg`).
+
+    Parameters
+    ----------
+    x : torch.Tensor of shape (n_samples,) or (n_samples, n_features)
+        Continuous samples.
+    y_discrete : torch.Tensor of shape (n_samples,) or (n_samples, n_columns)
+        Labels, any dtype; rows of a 2-D tensor are joint labels.
+    n_neighbors : int, default=3
+        k; ``1 <= k < n_samples``. Labels with fewer samples use fewer neighbours.
+    backend, n_jobs, chunk_size
+        See :func:`ksg`.
+
+    Returns
+    -------
+    torch.Tensor
+        0-dim tensor, in nats.
+
+    References
+    ----------
+    B. C. Ross, "Mutual information between discrete and continuous data sets",
+    PLoS ONE 9(2), e87357 (2014), eq. (2).
+    """
+    like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
+    x, labels, k, backend = _prepare(x, y_discrete, n_neighbors, backend, "y_discrete")
+    opts = dict(backend=backend, n_jobs=n_jobs, chunk_size=chunk_size)
+    _, codes, counts = torch.unique(labels, dim=0, return_inverse=True, return_counts=True)
+    label_count = counts[codes]
+    keep = label_count > 1
+    if not bool(keep.any()):
+        raise ValueError(
+            "every label of y_discrete occurs once; the continuous-discrete estimate "
+            "needs labels with at least 2 samples"
+        )
+    n = x.shape[0]
+    radius = torch.zeros(n, dtype=x.dtype, device=x.device)
+    k_all = torch.zeros(n, dtype=torch.float64, device=x.device)
+    order = torch.argsort(codes, stable=True)
+    for members in torch.split(order, counts.tolist()):
+        if members.shape[0] < 2:
+            continue
+        k_label = min(k, members.shape[0] - 1)
+        dist = kth_neighbor_distance(x[members], k_label, **opts)
+        radius[members] = strictly_below(dist).to(x.dtype)
+        k_all[members] = k_label
+    m = count_within(x[keep], radius[keep], **opts)
+    n_kept = int(keep.sum())
+    mi = (
+        _digamma(torch.tensor(float(n_kept)))
+        + _digamma(k_all[keep]).mean().cpu()
+        - _digamma(label_count[keep] * 1.0).mean().cpu()
+        - _digamma(m * 1.0).mean().cpu()
+    )
+    return _result(mi, like)
+
+
+def mixed_ksg(x, y, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_size=None):
+    r"""Gao et al. (2017) estimate of I(X; Y) for discrete-continuous mixtures, in nats.
+
+    KSG adapted to data with ties (discrete, continuous or mixed components in X and Y).
+    With :math:`\rho_i` the max-norm distance from :math:`z_i` to its k-th nearest
+    neighbour in the joint space,
+
+    .. math:: \hat I = \frac{1}{N} \sum_i \left[\psi(\tilde k_i) + \log N
+              - \psi(n_x(i) + 1) - \psi(n_y(i) + 1)\right]
+
+    If :math:`\rho_i > 0`: :math:`\tilde k_i = k` and :math:`n_x(i) = \#\{j \ne i:
+    \|x_j - x_i\|_\infty < \rho_i\}`, as in :func:`ksg` variant 1 (the two differ by
+    :math:`\log N - \psi(N) \approx 1/2N`). If :math:`\rho_i = 0` (at least k copies of
+    :math:`z_i`): :math:`\tilde k_i = \#\{j: z_j = z_i\}` and :math:`n_x(i) = \#\{j
+    \ne i: x_j = x_i\}`, so that on purely discrete data each term is the plug-in
+    :math:`\log(N n_{xy} / n_x n_y)` with digammas for logarithms. Consistent for
+    mixtures, where KSG is not. Not clipped at 0 (see :func:`ksg`).
+
+    This is the digamma form of Gao et al.'s estimator (the one of their reference
+    implementation); their Algorithm 1 writes :math:`\log(n_x + 1)` and counts the
+    boundary point, which is asymptotically equivalent but biased down by
+    :math:`O(1/n_x)` on continuous data at small N.
+
+    Parameters
+    ----------
+    x, y : torch.Tensor of shape (n_samples,) or (n_samples, n_features)
+        Samples, ties allowed.
+    n_neighbors : int, default=3
+        k; ``1 <= k < n_samples``.
+    backend, n_jobs, chunk_size
+        See :func:`ksg`.
+
+    Returns
+    -------
+    torch.Tensor
+        0-dim tensor, in nats.
+
+    References
+    ----------
+    W. Gao, S. Kannan, S. Oh and P. Viswanath, "Estimating mutual information for
+    discrete-continuous mixtures", NeurIPS 2017, Algorithm 1.
+    """
+    like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
+    x, y, k, backend = _prepare(x, y, n_neighbors, backend)
+    n = x.shape[0]
+    z = torch.cat([x, y], dim=1)
+    opts = dict(backend=backend, n_jobs=n_jobs, chunk_size=chunk_size)
+    rho = kth_neighbor_distance(z, k, **opts)
+    # strictly_below(0) is 0, so one radius serves both cases: strictly inside rho > 0,
+    # exact copies at rho = 0.
+    radius = strictly_below(rho)
+    n_copies = count_within(z, torch.zeros_like(rho), **opts)
+    k_tilde = torch.where(rho > 0, torch.full_like(n_copies, k), n_copies)
+    n_x = count_within(x, radius, **opts) - 1
+    n_y = count_within(y, radius, **opts) - 1
+    terms = _digamma(k_tilde * 1.0) - _digamma(n_x + 1.0) - _digamma(n_y + 1.0)
+    return _result(terms.mean().cpu() + math.log(n), like)
+
+
+def kl_entropy(x, n_neighbors=3, *, metric="chebyshev", backend="auto", n_jobs=-1,
+               chunk_size=None):
+    r"""Kozachenko-Leonenko estimate of the differential entropy H(X), in nats.
+
+    .. math:: \hat H = \psi(N) - \psi(k) + \log V_d + \frac{d}{N} \sum_i \log r_i
+
+    with :math:`r_i` the distance from :math:`x_i` to its k-th nearest neighbour and
+    :math:`V_d` the volume of the unit ball of the norm: :math:`2^d` for the max-norm
+    (``"chebyshev"``, the cube of side 2, as in KSG), :math:`\pi^{d/2} / \Gamma(d/2 + 1)`
+    for ``"euclidean"``. Asymptotically unbiased; in high dimension it is biased by the
+    non-uniform density over each ball. Undefined (-inf) when a point has k exact
+    copies, which raises.
+
+    Parameters
+    ----------
+    x : torch.Tensor of shape (n_samples,) or (n_samples, n_features)
+        Continuous samples.
+    n_neighbors : int, default=3
+        k; ``1 <= k < n_samples``.
+    metric : {"chebyshev", "euclidean"}, default="chebyshev"
+        The norm of the balls.
+    backend, n_jobs, chunk_size
+        See :func:`ksg`.
+
+    Returns
+    -------
+    torch.Tensor
+        0-dim tensor, in nats.
+
+    References
+    ----------
+    L. F. Kozachenko and N. N. Leonenko, "Sample estimate of the entropy of a random
+    vector", Probl. Peredachi Inf. 23(2), 9-16 (1987); Kraskov et al. (2004), eq. (20).
+    """
+    like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
+    if metric not in ("chebyshev", "euclidean"):
+        raise ValueError(f"metric must be 'chebyshev' or 'euclidean'; got {metric!r}")
+    x, _, k, backend = _prepare(x, None, n_neighbors, backend)
+    n, d = x.shape
+    p = math.inf if metric == "chebyshev" else 2
+    r = kth_neighbor_distance(
+        x, k, p=p, backend=backend, n_jobs=n_jobs, chunk_size=chunk_size
+    ).to(torch.float64)
+    n_zero = int((r == 0).sum())
+    if n_zero:
+        raise ValueError(
+            f"x has {n_zero} samples with at least n_neighbors={k} exact duplicates; "
+            "the Kozachenko-Leonenko entropy is -inf on repeated values (add tiny noise)"
+        )
+    if metric == "chebyshev":
+        log_volume = d * math.log(2.0)
+    else:
+        log_volume = (d / 2) * math.log(math.pi) - math.lgamma(d / 2 + 1)
+    h = (
+        _digamma(torch.tensor(float(n)))
+        - _digamma(torch.tensor(float(k)))
+        + log_volume
+        + d * torch.log(r).mean().cpu()
+    )
+    return _result(h, like)

@@ -1,0 +1,37 @@
+"""Every estimator passes scikit-learn's estimator checks."""
+
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import skmist
+
+ESTIMATORS = [getattr(skmist, name) for name in skmist.estimators.__all__]
+
+# Small critics and budgets: the checks test the plumbing, not the accuracy.
+FAST = dict(hidden_dims=(8,), max_iter=5, batch_size=16, n_negatives=4, device="cpu")
+
+
+def fast_instances():
+    return [cls(**FAST) for cls in ESTIMATORS]
+
+
+@parametrize_with_checks(fast_instances())
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_tags_say_what_the_score_means(cls):
+    expected = {
+        "NWJEstimator": "lower",
+        "InfoNCEEstimator": "lower",
+        "TUBAEstimator": "lower",
+        "AlphaTUBAEstimator": "lower",
+        "JSEstimator": "lower",
+        "FLOEstimator": "lower",
+        "MINEEstimator": "biased",
+        "SMILEEstimator": "estimate",
+    }
+    tags = cls().__sklearn_tags__()
+    assert tags.mi_bound == expected[cls.__name__]
+    assert tags.target_tags.required

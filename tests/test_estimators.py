@@ -1,0 +1,255 @@
+"""The contracts every discriminative estimator keeps (plumbing, at small budgets)."""
+
+import io
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+import sklearn
+import torch
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+import skmist
+from skmist import InfoNCEEstimator, MINEEstimator, SMILEEstimator
+from conftest import gaussian_pair
+
+ESTIMATORS = [getattr(skmist, name) for name in skmist.estimators.__all__]
+SMALL = dict(hidden_dims=(16,), max_iter=150, batch_size=64, n_negatives=16, device="cpu")
+
+
+@pytest.fixture(scope="module")
+def data():
+    return gaussian_pair(600, 2, 0.5, seed=0)
+
+
+def test_grid_search_over_critic_architecture(data):
+    x, y = data
+    search = GridSearchCV(
+        InfoNCEEstimator(max_iter=100, batch_size=64, n_negatives=16, random_state=0),
+        {"hidden_dims": [(32,), (64, 64)], "critic": ["joint", "separable"]},
+        cv=3,
+    ).fit(x, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert len(scores) == 4 and np.isfinite(scores).all()
+    # The held-out InfoNCE bound of every candidate is a valid lower bound of 0.5 nats
+    # (up to its sampling error on 200 rows, ~0.05), and the best is clearly informative.
+    assert scores.max() < 0.5 + 0.1
+    assert search.best_score_ > 0.2
+    assert search.best_estimator_.mi_ > 0.2
+
+
+def test_pipeline_with_a_scaler(data):
+    x, y = data
+    pipe = make_pipeline(StandardScaler(), SMILEEstimator(random_state=0, **SMALL)).fit(x, y)
+    assert 0.2 < pipe.score(x, y) < 0.7
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS)
+def test_pickle_round_trip_gives_the_identical_score(cls, data):
+    x, y = data
+    est = cls(random_state=0, **SMALL).fit(x, y)
+    clone = pickle.loads(pickle.dumps(est))
+    assert clone.score(x, y) == est.score(x, y)
+    assert clone.mi_ == est.mi_
+    # a round-tripped estimator can keep training
+    clone.partial_fit(x, y)
+
+
+def test_same_seed_same_estimate_and_repeated_scores_agree(data):
+    x, y = data
+    a = SMILEEstimator(random_state=3, **SMALL).fit(x, y)
+    b = SMILEEstimator(random_state=3, **SMALL).fit(x, y)
+    # Equal up to float rounding: threaded CPU kernels may sum in another order.
+    assert a.mi_ == pytest.approx(b.mi_, abs=1e-6)
+    assert a.score(x, y) == a.score(x, y) == pytest.approx(b.score(x, y), abs=1e-6)
+    c = SMILEEstimator(random_state=4, **SMALL).fit(x, y)
+    assert c.mi_ != a.mi_
+
+
+def test_fit_leaves_the_global_torch_rng_alone(data):
+    x, y = data
+    torch.manual_seed(123)
+    expected = torch.rand(3)
+    torch.manual_seed(123)
+    SMILEEstimator(random_state=0, **SMALL).fit(x, y)
+    torch.testing.assert_close(torch.rand(3), expected)
+
+
+def test_score_does_not_depend_on_the_chunk_size(data):
+    x, y = data
+    est = MINEEstimator(random_state=0, **SMALL).fit(x, y)
+    whole = est.score(x, y)
+    # 1e-3 MiB of working memory forces chunks of a few rows.
+    with sklearn.config_context(working_memory=1e-3):
+        chunked = est.score(x, y)
+    assert chunked == pytest.approx(whole, abs=1e-6)
+
+
+def test_a_million_samples_score_in_chunks():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(1_000_000, 1)).astype(np.float32)
+    y = (x + rng.normal(size=x.shape)).astype(np.float32)  # MI = 0.347 nats
+    est = InfoNCEEstimator(
+        hidden_dims=(8,), embedding_dim=4, n_negatives=4, max_iter=400, random_state=0
+    ).fit(x[:5000], y[:5000])
+    value = est.score(x, y)
+    # InfoNCE with 4 negatives at MI 0.35 reaches ~0.25 with a good critic (cap log 5).
+    assert 0.15 < value < 0.347
+    # The same expectation on a 10% subsample: the standard error there is ~0.003.
+    assert value == pytest.approx(est.score(x[:100_000], y[:100_000]), abs=0.02)
+
+
+def test_scale_and_shift_do_not_change_the_estimate():
+    x, y = gaussian_pair(3000, 1, 0.5, seed=1)
+    base = SMILEEstimator(random_state=0, **SMALL).fit(x, y)
+    moved = SMILEEstimator(random_state=0, **SMALL).fit(1e3 * x + 50, 1e-3 * y - 7)
+    assert moved.mi_ == pytest.approx(base.mi_, abs=1e-3)
+    assert moved.score(1e3 * x + 50, 1e-3 * y - 7) == pytest.approx(base.score(x, y), abs=1e-3)
+
+
+def test_without_standardization_badly_scaled_data_trains_worse():
+    x, y = gaussian_pair(3000, 1, 0.5, seed=1)
+    raw = SMILEEstimator(standardize=False, random_state=0, **SMALL).fit(1e3 * x, 1e3 * y)
+    scaled = SMILEEstimator(random_state=0, **SMALL).fit(1e3 * x, 1e3 * y)
+    assert scaled.mi_ > raw.mi_ + 0.1
+
+
+def test_dataframes_in_and_feature_names(data):
+    x, y = data
+    frame = pd.DataFrame(x, columns=["a", "b"])
+    est = InfoNCEEstimator(random_state=0, **SMALL).fit(frame, pd.Series(y[:, 0], name="t"))
+    assert list(est.feature_names_in_) == ["a", "b"]
+    assert est.n_features_in_ == 2
+    assert isinstance(est.history_, pd.DataFrame)
+    assert list(est.history_.columns) == [
+        "iteration", "loss", "validation_mi", "validation_mi_smoothed"
+    ]
+    assert est.history_["iteration"].iloc[-1] == est.n_iter_
+    with pytest.raises(ValueError, match="non-numeric columns"):
+        est.fit(frame.assign(c=["u"] * len(frame)), y)
+
+
+def test_torch_tensors_in_including_ones_that_require_grad(data):
+    x, y = data
+    xt = torch.tensor(x, dtype=torch.float32, requires_grad=True)
+    yt = torch.tensor(y, dtype=torch.float32)
+    est = InfoNCEEstimator(random_state=0, **SMALL).fit(xt, yt)
+    from_numpy = InfoNCEEstimator(random_state=0, **SMALL).fit(x.astype(np.float32), y)
+    assert est.mi_ == pytest.approx(from_numpy.mi_, abs=1e-5)
+    assert est.score(xt, yt[:, 0:2]) == pytest.approx(from_numpy.score(x, y), abs=1e-5)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        est.score(xt.detach().masked_fill(xt.detach() > 2, float("nan")), yt)
+    with pytest.raises(ValueError, match="Expected a 2D tensor"):
+        est.fit(xt[:, 0], yt)
+
+
+def test_critic_is_usable_in_a_loss_on_raw_inputs(data):
+    x, y = data
+    est = SMILEEstimator(random_state=0, **SMALL).fit(1e3 * x, y)
+    xt = torch.tensor(1e3 * x, dtype=torch.float32, requires_grad=True)
+    yt = torch.tensor(y, dtype=torch.float32)
+    scores = est.critic_(xt[:, None, :], yt[None, :, :])  # (n, n) score matrix
+    mi = skmist.functional.smile(scores)
+    mi.backward()
+    assert xt.grad is not None and torch.isfinite(xt.grad).all()
+    assert 0.2 < mi.item() < 0.8
+
+
+def test_categorical_target_is_one_hot_encoded():
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 3, size=2000)
+    x = labels[:, None] + 0.3 * rng.normal(size=(2000, 1))
+    names = np.array(["a", "b", "c"])[labels]
+    est = SMILEEstimator(random_state=0, **SMALL).fit(x, names)
+    assert list(est.y_categories_) == ["a", "b", "c"]
+    # I(X; label) -> H(label) = log 3 = 1.10 as the classes separate; here ~0.9.
+    assert 0.6 < est.mi_ < np.log(3) + 0.05
+    flagged = SMILEEstimator(discrete_target=True, random_state=0, **SMALL).fit(x, labels)
+    assert flagged.mi_ == pytest.approx(est.mi_, abs=1e-6)
+    with pytest.raises(ValueError, match="not seen during fit"):
+        est.score(x[:5], np.array(["a", "b", "z", "a", "a"]))
+
+
+def test_partial_fit_streams_batches(data):
+    x, y = data
+    est = InfoNCEEstimator(random_state=0, **SMALL)
+    for start in range(0, 600, 100):
+        est.partial_fit(x[start:start + 100], y[start:start + 100])
+    assert est.n_iter_ == 6 * 2  # batch_size 64: two steps per batch of 100
+    assert len(est.history_) >= 6
+    for _ in range(20):
+        est.partial_fit(x, y)
+    assert est.score(x, y) > 0.2
+
+
+def test_verbose_shows_a_progress_bar(data, capsys):
+    x, y = data
+    InfoNCEEstimator(verbose=True, random_state=0, **SMALL).fit(x, y)
+    assert "InfoNCEEstimator" in capsys.readouterr().err
+
+
+def test_early_stopping_survives_negative_estimates():
+    # Independent x and y: every bound is at or below 0 from the first evaluation.
+    # torch_mist starts its best value at 0 and stops at once; we must keep training.
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(800, 1)), rng.normal(size=(800, 1))
+    est = InfoNCEEstimator(
+        hidden_dims=(16,), max_iter=400, n_iter_no_change=200, random_state=0
+    ).fit(x, y)
+    assert est.n_iter_ >= 200
+    assert abs(est.mi_) < 0.1
+
+
+def test_a_diverging_loss_stops_with_a_clear_error(data):
+    x, y = data
+    est = skmist.NWJEstimator(learning_rate=1e6, random_state=0, **SMALL)
+    with pytest.raises(FloatingPointError, match=r"NaN or infinite between iterations \d+ and \d+"):
+        est.fit(x * 100, y * 100)
+
+
+@pytest.mark.parametrize(
+    "X, y, match",
+    [
+        (np.full((5, 2), np.nan), np.zeros(5), "NaN"),
+        (np.array([[1.0, np.inf], [2.0, 3.0]]), np.zeros(2), "infinity"),
+        (np.zeros((5, 2)), np.zeros(4), "inconsistent numbers of samples"),
+        (np.zeros((1, 2)), np.zeros(1), "1 sample"),
+        (np.zeros((0, 2)), np.zeros(0), "0 sample"),
+        (np.zeros((4, 2, 2)), np.zeros(4), "Found array with dim 3"),
+        (np.zeros((5, 2)), np.full(5, np.nan), "NaN"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(X, y, match):
+    with pytest.raises(ValueError, match=match):
+        InfoNCEEstimator(**SMALL).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "device, match",
+    [("tpu9", "not a device torch knows"), ("cuda:7", "CUDA|CUDA device")],
+)
+def test_unknown_or_absent_devices_are_errors(device, match, data):
+    x, y = data
+    if device.startswith("cuda") and torch.cuda.device_count() > 7:
+        pytest.skip("this machine has eight GPUs")
+    with pytest.raises(ValueError, match=match):
+        InfoNCEEstimator(**{**SMALL, "device": device}).fit(x, y)
+
+
+def test_repr_shows_only_changed_parameters():
+    assert repr(SMILEEstimator(tau=2.0)) == "SMILEEstimator(tau=2.0)"
+
+
+def test_pickle_stores_cpu_tensors_even_from_another_device(data):
+    # A real CUDA round trip runs in test_gpu.py where a GPU exists; here the saved
+    # state must contain no device-specific storage a CPU-only machine cannot read.
+    x, y = data
+    est = InfoNCEEstimator(random_state=0, **SMALL).fit(x, y)
+    buffer = io.BytesIO()
+    torch.save(est.model_.state_dict(), buffer)
+    buffer.seek(0)
+    state = torch.load(buffer, weights_only=True, map_location="cpu")
+    assert all(t.device.type == "cpu" for t in state.values())
