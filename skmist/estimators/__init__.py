@@ -10,12 +10,22 @@ from ._discriminative import (
     SMILEEstimator,
     TUBAEstimator,
 )
+from ._nonparametric import (
+    GaussianEstimator,
+    HistogramEstimator,
+    KDEEstimator,
+    KSGEstimator,
+)
 
 __all__ = [
     "AlphaTUBAEstimator",
     "FLOEstimator",
+    "GaussianEstimator",
+    "HistogramEstimator",
     "InfoNCEEstimator",
     "JSEstimator",
+    "KDEEstimator",
+    "KSGEstimator",
     "MINEEstimator",
     "NWJEstimator",
     "SMILEEstimator",

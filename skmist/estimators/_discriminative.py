@@ -4,6 +4,7 @@ Each class names its bound (from :mod:`skmist.functional`) and, where the bound 
 one, a baseline network; training, validation and chunked scoring are shared.
 """
 
+import functools
 import math
 from numbers import Integral, Real
 
@@ -13,6 +14,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from .._neural import NeuralMIEstimator, chunk_rows
 from ..functional import _bounds
 from ..nn import MLP, BilinearCritic, JointCritic, SeparableCritic
+from ..nn._critics import _InnerProductCritic
 
 __all__ = [
     "AlphaTUBAEstimator",
@@ -233,12 +235,17 @@ class _CriticEstimator(NeuralMIEstimator):
     def _batch_loss(self, model, x, y):
         n = x.shape[0]
         k = min(self.n_negatives, n - 1)
-        shifts = torch.arange(1, k + 1, device=x.device)
-        negative_index = (torch.arange(n, device=x.device)[:, None] + shifts) % n
+        negative_index = _batch_negative_index(n, k, x.device)
         critic = model["critic"]
         hx, hy = critic.embed_x(x), critic.embed_y(y)
-        positive = critic.head(hx, hy)
-        negative = critic.head(hx[:, None, :], hy[negative_index])
+        if isinstance(critic, _InnerProductCritic) or k == n - 1:
+            # Every pair of the batch is needed (or cheap): score them all at once.
+            scores = critic.score_matrix(hx, hy)
+            positive = scores.diagonal()
+            negative = scores.gather(1, negative_index)
+        else:
+            positive = critic.head(hx, hy)
+            negative = critic.head(hx[:, None, :], hy[negative_index])
         baseline = self._baseline_values(model, x, y)
         return -self._objective(positive, negative, baseline)
 
@@ -267,6 +274,14 @@ class _CriticEstimator(NeuralMIEstimator):
 
     def _widths(self):
         return max((*self.hidden_dims, self.embedding_dim, 1))
+
+
+@functools.lru_cache(maxsize=16)
+def _batch_negative_index(n, k, device):
+    """Row i of a batch takes rows i+1, ..., i+k (mod n) as negatives; batches are
+    random draws, so neighbours in a batch are independent samples."""
+    shifts = torch.arange(1, k + 1, device=device)
+    return (torch.arange(n, device=device)[:, None] + shifts) % n
 
 
 def _row_bytes(k, width, itemsize):

@@ -67,11 +67,12 @@ def gaussian_mi(x, y):
     r"""MI of the Gaussian with the samples' covariance, in nats: the linear baseline.
 
     :func:`gaussian_mi_from_covariance` applied to the sample covariance of
-    :math:`(x, y)`. Equals the true MI when (X, Y) is jointly Gaussian and is then a
-    lower bound for any other distribution with the same covariance (the Gaussian
-    maximises entropy). Plug-in bias: positive, about :math:`d_x d_y / 2N` for
-    independent data; the sampling standard deviation is about
-    :math:`\sqrt{\sum_i \rho_i^2 / N}` in the canonical correlations. Differentiable.
+    :math:`(x, y)`. Exact in the limit when (X, Y) is jointly Gaussian; otherwise it
+    sees only linear dependence: 0 for uncorrelated but dependent data, and it can
+    exceed the true MI (``Y = X`` with ``X = +-1`` has MI log 2 and Gaussian MI inf).
+    Plug-in bias: positive, about :math:`d_x d_y / 2N` for independent data; the
+    sampling standard deviation is about :math:`\sqrt{\sum_i \rho_i^2 / N}` in the
+    canonical correlations :math:`\rho_i`. Differentiable.
 
     Parameters
     ----------

@@ -248,9 +248,13 @@ def soft_histogram_mi(x, y, bins="sturges", bandwidth=0.25):
             f"use fewer bins or dimensions (at most {_MAX_SOFT_CELLS})"
         )
     w_x = _soft_assignment(x, bins, bandwidth)
-    w_y = _soft_assignment(y, bins, bandwidth)
-    p_xy = w_x.T @ w_y / x.shape[0]
-    tiny = torch.finfo(dtype).tiny
+    return mi_of_memberships(w_x, _soft_assignment(y, bins, bandwidth))
+
+
+def mi_of_memberships(w_x, w_y):
+    """Plug-in MI of the table ``p(a, b) = mean_i w_x[i, a] w_y[i, b]``; rows sum to 1."""
+    p_xy = w_x.T @ w_y / w_x.shape[0]
+    tiny = torch.finfo(p_xy.dtype).tiny
 
     def neg_entropy(p):
         return (p * torch.log(p.clamp_min(tiny))).sum()

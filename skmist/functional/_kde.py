@@ -90,7 +90,7 @@ def kde_mi(x, y, bandwidth="scott", leave_one_out=False, *, chunk_size=None):
     ----------
     Y.-I. Moon, B. Rajagopalan and U. Lall, "Estimation of mutual information using
     kernel density estimators", Phys. Rev. E 52, 2318 (1995);
-    D. W. Scott, "Multivariate Density Estimation", Wiley (1992), eq. (6.42).
+    D. W. Scott, "Multivariate Density Estimation", Wiley (1992) (the bandwidth rules).
     """
     x = as_float_samples(x, "x")
     y = as_float_samples(y, "y")

@@ -7,6 +7,8 @@ step functions of the data. Backends are described in :mod:`._neighbors`.
 
 import math
 
+import numpy as np
+import scipy.special
 import torch
 
 from ._neighbors import (
@@ -24,29 +26,52 @@ from ._neighbors import (
 
 __all__ = ["kl_entropy", "ksg", "ksg_cd", "mixed_ksg"]
 
+# The scipy backend computes in NumPy float64 from end to end, the torch backend in
+# tensors on their device; the formulas below are written once for both kinds.
 
-def _digamma(t):
-    return torch.special.digamma(t.to(torch.float64))
+
+def _digamma(a):
+    if isinstance(a, (int, float, np.integer)):
+        # A Python float, so that float - tensor stays a tensor on the tensor's device.
+        return float(scipy.special.digamma(a))
+    if isinstance(a, torch.Tensor):
+        return torch.special.digamma(a.to(torch.float64))
+    return scipy.special.digamma(np.asarray(a, dtype=np.float64))
+
+
+def _concat(a, b):
+    return torch.cat([a, b], dim=1) if isinstance(a, torch.Tensor) else np.hstack([a, b])
+
+
+def _row_max(a):
+    a = a.reshape(a.shape[0], -1)
+    return a.amax(dim=1) if isinstance(a, torch.Tensor) else a.max(axis=1)
 
 
 def _result(value, like):
+    if not isinstance(value, torch.Tensor):
+        value = torch.tensor(float(value), dtype=torch.float64)
     return value.to(dtype=output_dtype(like), device=like.device)
 
 
 def _prepare(x, y, n_neighbors, backend, y_name="y"):
-    """Checked float tensors (``y`` may be None, or labels checked by the caller)."""
+    """Checked inputs as float64 NumPy arrays (scipy backend) or tensors (torch).
+
+    ``y`` may be None, or labels (``y_name != "y"``), which keep their dtype.
+    """
     x = as_float_samples(x, "x")
     if y is not None:
         y = as_float_samples(y, y_name) if y_name == "y" else as_samples(y, y_name)
         check_same_length(x, y, ("x", y_name))
     k = check_n_neighbors(n_neighbors, x.shape[0])
     backend = resolve_backend(backend, x.device)
+    x = x.detach()
+    y = None if y is None else y.detach()
     if backend == "scipy":
         # float64 on the CPU path: the counts then match scikit-learn's exactly.
-        x = x.detach().cpu().to(torch.float64)
+        x = x.cpu().to(torch.float64).numpy()
         if y is not None:
-            y = y.detach().cpu()
-            y = y.to(torch.float64) if y_name == "y" else y
+            y = y.cpu().to(torch.float64).numpy() if y_name == "y" else y.cpu().numpy()
     return x, y, k, backend
 
 
@@ -116,29 +141,22 @@ def ksg(x, y, n_neighbors=3, variant=1, *, backend="auto", n_jobs=-1, chunk_size
     if variant not in (1, 2):
         raise ValueError(f"variant must be 1 or 2; got {variant!r}")
     n = x.shape[0]
-    z = torch.cat([x, y], dim=1)
-    opts = dict(backend=backend, n_jobs=n_jobs, chunk_size=chunk_size)
+    z = _concat(x, y)
+    opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
     if variant == 1:
         radius = strictly_below(kth_neighbor_distance(z, k, **opts))
         n_x = count_within(x, radius, **opts) - 1
         n_y = count_within(y, radius, **opts) - 1
-        mi = (
-            _digamma(torch.tensor(float(k)))
-            + _digamma(torch.tensor(float(n)))
-            - (_digamma(n_x + 1.0) + _digamma(n_y + 1.0)).mean().cpu()
-        )
+        average = (_digamma(n_x + 1) + _digamma(n_y + 1)).mean()
+        mi = _digamma(k) + _digamma(n) - average
     else:
         _, idx = knn(z, k, **opts)
-        eps_x = (x[idx] - x[:, None, :]).abs().amax(dim=(1, 2))
-        eps_y = (y[idx] - y[:, None, :]).abs().amax(dim=(1, 2))
+        eps_x = _row_max(abs(x[idx] - x[:, None, :]))
+        eps_y = _row_max(abs(y[idx] - y[:, None, :]))
         n_x = count_within(x, eps_x, **opts) - 1
         n_y = count_within(y, eps_y, **opts) - 1
-        mi = (
-            _digamma(torch.tensor(float(k)))
-            - 1.0 / k
-            + _digamma(torch.tensor(float(n)))
-            - (_digamma(n_x * 1.0) + _digamma(n_y * 1.0)).mean().cpu()
-        )
+        average = (_digamma(n_x) + _digamma(n_y)).mean()
+        mi = _digamma(k) - 1.0 / k + _digamma(n) - average
     return _result(mi, like)
 
 
@@ -176,12 +194,23 @@ def ksg_cd(x, y_discrete, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_siz
     References
     ----------
     B. C. Ross, "Mutual information between discrete and continuous data sets",
-    PLoS ONE 9(2), e87357 (2014), eq. (2).
+    PLoS ONE 9(2), e87357 (2014).
     """
     like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
     x, labels, k, backend = _prepare(x, y_discrete, n_neighbors, backend, "y_discrete")
-    opts = dict(backend=backend, n_jobs=n_jobs, chunk_size=chunk_size)
-    _, codes, counts = torch.unique(labels, dim=0, return_inverse=True, return_counts=True)
+    opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
+    n = x.shape[0]
+    if isinstance(x, torch.Tensor):
+        _, codes, counts = torch.unique(labels, dim=0, return_inverse=True, return_counts=True)
+        groups = torch.split(torch.argsort(codes, stable=True), counts.tolist())
+        radius = torch.zeros(n, dtype=x.dtype, device=x.device)
+        k_all = torch.zeros(n, dtype=torch.float64, device=x.device)
+    else:
+        _, codes, counts = np.unique(labels, axis=0, return_inverse=True, return_counts=True)
+        codes = codes.reshape(-1)
+        groups = np.split(np.argsort(codes, kind="stable"), np.cumsum(counts)[:-1])
+        radius = np.zeros(n)
+        k_all = np.zeros(n)
     label_count = counts[codes]
     keep = label_count > 1
     if not bool(keep.any()):
@@ -189,24 +218,18 @@ def ksg_cd(x, y_discrete, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_siz
             "every label of y_discrete occurs once; the continuous-discrete estimate "
             "needs labels with at least 2 samples"
         )
-    n = x.shape[0]
-    radius = torch.zeros(n, dtype=x.dtype, device=x.device)
-    k_all = torch.zeros(n, dtype=torch.float64, device=x.device)
-    order = torch.argsort(codes, stable=True)
-    for members in torch.split(order, counts.tolist()):
+    for members in groups:
         if members.shape[0] < 2:
             continue
         k_label = min(k, members.shape[0] - 1)
-        dist = kth_neighbor_distance(x[members], k_label, **opts)
-        radius[members] = strictly_below(dist).to(x.dtype)
+        radius[members] = strictly_below(kth_neighbor_distance(x[members], k_label, **opts))
         k_all[members] = k_label
     m = count_within(x[keep], radius[keep], **opts)
-    n_kept = int(keep.sum())
     mi = (
-        _digamma(torch.tensor(float(n_kept)))
-        + _digamma(k_all[keep]).mean().cpu()
-        - _digamma(label_count[keep] * 1.0).mean().cpu()
-        - _digamma(m * 1.0).mean().cpu()
+        _digamma(int(keep.sum()))
+        + _digamma(k_all[keep]).mean()
+        - _digamma(label_count[keep]).mean()
+        - _digamma(m).mean()
     )
     return _result(mi, like)
 
@@ -256,18 +279,18 @@ def mixed_ksg(x, y, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_size=None
     like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
     x, y, k, backend = _prepare(x, y, n_neighbors, backend)
     n = x.shape[0]
-    z = torch.cat([x, y], dim=1)
-    opts = dict(backend=backend, n_jobs=n_jobs, chunk_size=chunk_size)
+    z = _concat(x, y)
+    opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
     rho = kth_neighbor_distance(z, k, **opts)
     # strictly_below(0) is 0, so one radius serves both cases: strictly inside rho > 0,
     # exact copies at rho = 0.
     radius = strictly_below(rho)
-    n_copies = count_within(z, torch.zeros_like(rho), **opts)
-    k_tilde = torch.where(rho > 0, torch.full_like(n_copies, k), n_copies)
+    n_copies = count_within(z, rho * 0, **opts)
+    k_tilde = n_copies * (rho == 0) + k * (rho > 0)
     n_x = count_within(x, radius, **opts) - 1
     n_y = count_within(y, radius, **opts) - 1
-    terms = _digamma(k_tilde * 1.0) - _digamma(n_x + 1.0) - _digamma(n_y + 1.0)
-    return _result(terms.mean().cpu() + math.log(n), like)
+    terms = _digamma(k_tilde) - _digamma(n_x + 1) - _digamma(n_y + 1)
+    return _result(terms.mean() + math.log(n), like)
 
 
 def kl_entropy(x, n_neighbors=3, *, metric="chebyshev", backend="auto", n_jobs=-1,
@@ -310,9 +333,7 @@ def kl_entropy(x, n_neighbors=3, *, metric="chebyshev", backend="auto", n_jobs=-
     x, _, k, backend = _prepare(x, None, n_neighbors, backend)
     n, d = x.shape
     p = math.inf if metric == "chebyshev" else 2
-    r = kth_neighbor_distance(
-        x, k, p=p, backend=backend, n_jobs=n_jobs, chunk_size=chunk_size
-    ).to(torch.float64)
+    r = kth_neighbor_distance(x, k, p=p, n_jobs=n_jobs, chunk_size=chunk_size)
     n_zero = int((r == 0).sum())
     if n_zero:
         raise ValueError(
@@ -323,10 +344,6 @@ def kl_entropy(x, n_neighbors=3, *, metric="chebyshev", backend="auto", n_jobs=-
         log_volume = d * math.log(2.0)
     else:
         log_volume = (d / 2) * math.log(math.pi) - math.lgamma(d / 2 + 1)
-    h = (
-        _digamma(torch.tensor(float(n)))
-        - _digamma(torch.tensor(float(k)))
-        + log_volume
-        + d * torch.log(r).mean().cpu()
-    )
+    log_r = torch.log(r.to(torch.float64)) if isinstance(r, torch.Tensor) else np.log(r)
+    h = _digamma(n) - _digamma(k) + log_volume + d * log_r.mean()
     return _result(h, like)

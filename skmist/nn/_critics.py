@@ -20,6 +20,19 @@ class _Critic(nn.Module):
         """Scores ``(*,)`` of broadcastable ``x (*, dx)`` and ``y (*, dy)``."""
         return self.head(self.embed_x(x), self.embed_y(y))
 
+    def score_matrix(self, hx, hy):
+        """All pairs ``(n, m)`` of embeddings ``hx (n, h)`` and ``hy (m, h)``."""
+        return self.head(hx[:, None, :], hy[None, :, :])
+
+
+class _InnerProductCritic(_Critic):
+    def head(self, hx, hy):
+        return (hx * hy).sum(-1)
+
+    def score_matrix(self, hx, hy):
+        # One matmul; its backward is a matmul too, unlike a gather's scatter.
+        return hx @ hy.T
+
 
 class JointCritic(_Critic):
     """MLP on the concatenation ``[x, y]``: the most general critic.
@@ -61,7 +74,7 @@ class JointCritic(_Critic):
         return self.rest(self.activation(hx + hy)).squeeze(-1)
 
 
-class SeparableCritic(_Critic):
+class SeparableCritic(_InnerProductCritic):
     """Inner product of embeddings, ``g(x) . h(y)``: all n x n scores in one matmul.
 
     Parameters
@@ -89,11 +102,8 @@ class SeparableCritic(_Critic):
     def embed_y(self, y):
         return self.h(y)
 
-    def head(self, hx, hy):
-        return (hx * hy).sum(-1)
 
-
-class BilinearCritic(_Critic):
+class BilinearCritic(_InnerProductCritic):
     """``g(x) . y`` with ``g`` an MLP onto y's space; ``hidden_dims=()`` gives
     ``x^T W y + b^T y``, the optimal InfoNCE critic for jointly Gaussian data.
 
@@ -116,9 +126,6 @@ class BilinearCritic(_Critic):
 
     def embed_y(self, y):
         return y
-
-    def head(self, hx, hy):
-        return (hx * hy).sum(-1)
 
 
 def pair_scores(critic, x, y, negative_index):

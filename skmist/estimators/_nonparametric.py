@@ -1,0 +1,423 @@
+"""Nonparametric MI estimators: KSG, KDE, histograms and the Gaussian baseline.
+
+Nothing is trained: ``fit`` computes ``mi_`` on the training data and ``score``
+recomputes the estimate on the samples it is given, with the same parameters. So a
+GridSearchCV over ``n_neighbors``, ``bandwidth`` or ``bins`` by score is not meaningful:
+the score is not a held-out fit quality, and each of these parameters moves the bias.
+The estimates themselves are the functions of :mod:`skmist.functional`.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import _fit_context
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import check_is_fitted
+
+from .. import functional as F
+from ..base import MIEstimator, resolve_device
+from ..functional._histogram import (
+    BIN_RULES,
+    _bin_codes,
+    _row_codes,
+    _soft_assignment,
+    mi_of_memberships,
+)
+from ..functional._neighbors import check_not_constant
+
+__all__ = ["GaussianEstimator", "HistogramEstimator", "KDEEstimator", "KSGEstimator"]
+
+
+class _NonparametricEstimator(MIEstimator):
+    """``fit`` stores ``mi_`` on the training data; ``score`` recomputes on new data."""
+
+    _parameter_constraints = {
+        "device": [str],
+    }
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y):
+        """Estimate MI on ``(X, y)``; the estimate is stored in ``mi_``.
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or torch.Tensor of shape (n_samples, n_features_x)
+        y : array-like, DataFrame or torch.Tensor of shape (n_samples,) or \
+                (n_samples, n_features_y)
+
+        Returns
+        -------
+        self : object
+        """
+        X, y = self._validate_xy(X, y, reset=True)
+        self.device_ = resolve_device(self.device)
+        self.mi_ = self._estimate(X, y)
+        return self
+
+    def score(self, X, y):
+        """MI estimate in nats on ``(X, y)``, with this estimator's parameters.
+
+        Parameters
+        ----------
+        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
+        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
+
+        Returns
+        -------
+        float
+        """
+        check_is_fitted(self, "mi_")
+        X, y = self._validate_xy(X, y, reset=False)
+        return self._estimate(X, y)
+
+    def _x_tensor(self, X):
+        x = X if isinstance(X, torch.Tensor) else torch.as_tensor(np.array(X, dtype=np.float64))
+        return x.to(device=self.device_, dtype=torch.float64)
+
+    def _y_tensor(self, y):
+        """A continuous y as a float64 2-D tensor, or the codes of a categorical y."""
+        if self.y_categories_ is not None:
+            return torch.as_tensor(np.asarray(y), device=self.device_)
+        t = y if isinstance(y, torch.Tensor) else torch.as_tensor(np.array(y, dtype=np.float64))
+        return t.to(device=self.device_, dtype=torch.float64).reshape(len(t), -1)
+
+
+_COMMON_ATTRIBUTES = """mi_ : float
+        MI estimate in nats on the training data.
+    device_ : torch.device
+        Where the estimate is computed.
+    n_features_in_ : int
+        Number of columns of X.
+    feature_names_in_ : ndarray of str
+        Column names of X, when X is a DataFrame with string column names.
+    y_categories_ : ndarray or None
+        Categories of a categorical y."""
+
+
+class KSGEstimator(_NonparametricEstimator):
+    """Kraskov-Stögbauer-Grassberger k-nearest-neighbour MI estimator.
+
+    Continuous X and y of any dimension use :func:`skmist.functional.ksg` (max-norm, as
+    the KSG derivation assumes); a discrete side uses Ross's estimator
+    (:func:`~skmist.functional.ksg_cd`), both discrete the plug-in contingency estimate
+    (:func:`~skmist.functional.discrete_mi`), and ``mixed=True`` or X with both kinds of
+    columns Gao et al.'s mixed estimator (:func:`~skmist.functional.mixed_ksg`).
+
+    With the defaults, continuous columns are scaled and jittered as in
+    :func:`sklearn.feature_selection.mutual_info_regression`, so that for one feature
+    ``KSGEstimator(random_state=0).fit(x, y).mi_`` equals
+    ``mutual_info_regression(x, y, random_state=0)[0]`` whenever that is positive
+    (scikit-learn clips at 0, this estimator does not).
+
+    KSG is biased towards 0 for strong dependence, more so in high dimension (measured
+    at n = 5000 on Gaussians with MI 1 nat: -0.03 in 3 + 3 dimensions, +0.01 in 1 + 1).
+    ``score`` recomputes the estimate on the data it is given; GridSearchCV over
+    ``n_neighbors`` by score is not meaningful (larger k trades variance for bias).
+
+    Parameters
+    ----------
+    n_neighbors : int, default=3
+        k, the number of joint neighbours.
+    variant : {1, 2}, default=1
+        Kraskov et al. (2004), eq. (8) or eq. (9).
+    discrete_features : bool or array-like, default=False
+        Which columns of X are discrete: all, none, a boolean mask or column indices.
+    discrete_target : bool or "auto", default="auto"
+        Whether y is discrete; ``"auto"`` for strings, booleans and categoricals.
+    mixed : bool, default=False
+        Use Gao et al.'s estimator, made for ties and discrete-continuous mixtures; no
+        noise is added then.
+    scale : bool, default=True
+        Divide continuous columns by their standard deviation (ddof=0), as scikit-learn
+        does: the max-norm compares columns, so their scales matter beyond 1-D.
+    noise : float, default=1e-10
+        Gaussian jitter added to continuous columns, relative to ``max(1, mean |x|)``
+        per column, to break ties (scikit-learn's value); 0 adds none.
+    random_state : int, RandomState instance or None, default=None
+        Draws the jitter, in scikit-learn's order (X's continuous columns, then y).
+    backend : {"auto", "scipy", "torch"}, default="auto"
+        Neighbour search, see :func:`skmist.functional.ksg`.
+    device : str, default="cpu"
+        Torch device of the computation; on ``"cuda"`` the torch backend runs there.
+    n_jobs : int, default=-1
+        Threads of the tree queries; -1 uses all cores.
+
+    Attributes
+    ----------
+    {attributes}
+
+    References
+    ----------
+    A. Kraskov, H. Stögbauer and P. Grassberger, Phys. Rev. E 69, 066138 (2004);
+    B. C. Ross, PLoS ONE 9(2), e87357 (2014); W. Gao, S. Kannan, S. Oh and
+    P. Viswanath, NeurIPS 2017.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmist import KSGEstimator
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(2000, 1))
+    >>> y = 0.8 * x[:, 0] + 0.6 * rng.normal(size=2000)
+    >>> round(KSGEstimator(random_state=0).fit(x, y).mi_, 1)  # true: 0.51
+    0.5
+    """
+
+    _parameter_constraints = {
+        **_NonparametricEstimator._parameter_constraints,
+        "n_neighbors": [Interval(Integral, 1, None, closed="left")],
+        "variant": [Options(Integral, {1, 2})],
+        "discrete_features": ["boolean", "array-like"],
+        "discrete_target": ["boolean", StrOptions({"auto"})],
+        "mixed": ["boolean"],
+        "scale": ["boolean"],
+        "noise": [Interval(Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+        "backend": [StrOptions({"auto", "scipy", "torch"})],
+        "n_jobs": [Integral, None],
+    }
+
+    def __init__(self, n_neighbors=3, variant=1, *, discrete_features=False,
+                 discrete_target="auto", mixed=False, scale=True, noise=1e-10,
+                 random_state=None, backend="auto", device="cpu", n_jobs=-1):
+        self.n_neighbors = n_neighbors
+        self.variant = variant
+        self.discrete_features = discrete_features
+        self.discrete_target = discrete_target
+        self.mixed = mixed
+        self.scale = scale
+        self.noise = noise
+        self.random_state = random_state
+        self.backend = backend
+        self.device = device
+        self.n_jobs = n_jobs
+
+    def _discrete_mask(self, n_features):
+        flags = self.discrete_features
+        if isinstance(flags, (bool, np.bool_)):
+            return np.full(n_features, bool(flags))
+        flags = np.asarray(flags)
+        if flags.dtype == bool:
+            if flags.shape != (n_features,):
+                raise ValueError(
+                    f"discrete_features is a boolean mask of shape {flags.shape}; X has "
+                    f"{n_features} features"
+                )
+            return flags
+        if flags.ndim != 1 or flags.dtype.kind not in "iu":
+            raise ValueError(
+                "discrete_features must be a bool, a boolean mask or integer column indices"
+            )
+        out_of_range = flags[(flags < 0) | (flags >= n_features)]
+        if out_of_range.size:
+            raise ValueError(
+                f"discrete_features index {int(out_of_range[0])} is out of range for X with "
+                f"{n_features} features"
+            )
+        mask = np.zeros(n_features, dtype=bool)
+        mask[flags] = True
+        return mask
+
+    def _jitter(self, t, rng):
+        """scikit-learn's preprocessing of continuous columns: scale, then noise."""
+        if self.scale:
+            std = t.std(dim=0, correction=0)
+            t = t / torch.where(std > 0, std, torch.ones_like(std))
+        if self.noise > 0 and not self.mixed:
+            amplitude = torch.clamp(t.abs().mean(dim=0), min=1.0) * self.noise
+            draw = torch.as_tensor(rng.standard_normal(size=tuple(t.shape)), device=t.device)
+            t = t + amplitude * draw
+        return t
+
+    def _estimate(self, X, y):
+        x = self._x_tensor(X)
+        discrete_x = self._discrete_mask(x.shape[1])
+        discrete_y = self.y_categories_ is not None
+        y = self._y_tensor(y)
+        continuous = torch.as_tensor(~discrete_x, device=x.device)
+        check_not_constant(x[:, continuous], "X (continuous columns)")
+        rng = check_random_state(self.random_state)
+        if continuous.any():
+            x = x.clone()
+            x[:, continuous] = self._jitter(x[:, continuous], rng)
+        if not discrete_y:
+            check_not_constant(y, "y")
+            y = self._jitter(y, rng)
+        opts = dict(backend=self.backend, n_jobs=self.n_jobs)
+        k = self.n_neighbors
+        if self.mixed or (discrete_x.any() and not discrete_x.all()):
+            mi = F.mixed_ksg(x, y, k, **opts)
+        elif discrete_x.all() and discrete_y:
+            mi = F.discrete_mi(x, y)
+        elif discrete_y:
+            mi = F.ksg_cd(x, y, k, **opts)
+        elif discrete_x.all():
+            mi = F.ksg_cd(y, x, k, **opts)
+        else:
+            mi = F.ksg(x, y, k, self.variant, **opts)
+        return float(mi)
+
+
+class KDEEstimator(_NonparametricEstimator):
+    """Gaussian kernel density MI estimator; the function is differentiable.
+
+    :func:`skmist.functional.kde_mi`: the average log density ratio of a product-
+    Gaussian KDE of (X, y) and its marginals. Leave-one-out (the default) is biased
+    towards 0; resubstitution upwards, more so in high dimension (measured at n = 5000,
+    MI 1 nat, 3 + 3 dimensions, Scott's rule: -0.15 and +0.25). Choose the bandwidth by
+    likelihood, never by this score: resubstitution MI grows as the bandwidth shrinks.
+
+    Parameters
+    ----------
+    bandwidth : {"scott", "silverman"} or float, default="scott"
+        Kernel width, see :func:`skmist.functional.kde_mi`.
+    leave_one_out : bool, default=True
+        Drop each sample from its own density estimate.
+    device : str, default="auto"
+        Torch device; ``"auto"`` is CUDA when available. Costs O(n^2) there.
+
+    Attributes
+    ----------
+    {attributes}
+    """
+
+    _parameter_constraints = {
+        **_NonparametricEstimator._parameter_constraints,
+        "bandwidth": [
+            StrOptions({"scott", "silverman"}),
+            Interval(Real, 0, None, closed="neither"),
+        ],
+        "leave_one_out": ["boolean"],
+    }
+
+    def __init__(self, bandwidth="scott", leave_one_out=True, *, device="auto"):
+        self.bandwidth = bandwidth
+        self.leave_one_out = leave_one_out
+        self.device = device
+
+    def _encode_target(self, y, *, reset):
+        # y is continuous here, whatever its dtype: object arrays of numbers are numbers.
+        if reset:
+            self.y_categories_ = None
+        if isinstance(y, torch.Tensor):
+            return y
+        try:
+            return np.asarray(y).astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                "KDEEstimator needs a numeric, continuous y; for a categorical y use "
+                "KSGEstimator (Ross's estimator) or HistogramEstimator"
+            ) from None
+
+    def _estimate(self, X, y):
+        with torch.inference_mode():
+            return float(F.kde_mi(self._x_tensor(X), self._y_tensor(y), self.bandwidth,
+                                  self.leave_one_out))
+
+
+class HistogramEstimator(_NonparametricEstimator):
+    """Plug-in MI of binned data, hard or soft (kernel-assigned, differentiable) bins.
+
+    :func:`skmist.functional.histogram_mi` or, with ``soft=True``,
+    :func:`~skmist.functional.soft_histogram_mi`. A categorical y is used as its own
+    (hard) bins. Binning loses information (a bias down, large for coarse bins and strong
+    dependence) while the plug-in gains (a bias up, growing with the number of cells,
+    so bins^d in d dimensions: prefer few bins beyond 1-D). Measured at n = 5000,
+    MI 0.5 nat: -0.03 in 1 + 1 dimensions (Sturges' 14 bins); -0.02 in 3 + 3 with 5
+    bins and Miller-Madow; Sturges in 3 + 3 is +3.
+
+    Parameters
+    ----------
+    bins : int or {"sturges", "sqrt", "scott", "fd"}, default="sturges"
+        Equal-width bins per column, or the rule that picks their number.
+    soft : bool, default=False
+        Soft bins (Gaussian membership), differentiable.
+    bandwidth : float, default=0.25
+        Width of the soft bins' kernel in bin widths; ignored when ``soft=False``.
+    correction : {None, "miller-madow"}, default=None
+        First-order bias correction of the hard plug-in; not with ``soft=True``.
+    device : str, default="cpu"
+        Torch device of the computation.
+
+    Attributes
+    ----------
+    {attributes}
+    """
+
+    _parameter_constraints = {
+        **_NonparametricEstimator._parameter_constraints,
+        "bins": [Interval(Integral, 1, None, closed="left"), StrOptions(set(BIN_RULES))],
+        "soft": ["boolean"],
+        "bandwidth": [Interval(Real, 0, None, closed="neither")],
+        "correction": [None, StrOptions({"miller-madow"})],
+    }
+
+    def __init__(self, bins="sturges", soft=False, bandwidth=0.25, correction=None, *,
+                 device="cpu"):
+        self.bins = bins
+        self.soft = soft
+        self.bandwidth = bandwidth
+        self.correction = correction
+        self.device = device
+
+    def _estimate(self, X, y):
+        if self.soft and self.correction is not None:
+            raise ValueError("correction applies to hard bins only; use soft=False")
+        x = self._x_tensor(X)
+        y = self._y_tensor(y)
+        check_not_constant(x, "X")
+        categorical = self.y_categories_ is not None
+        if not categorical:
+            check_not_constant(y, "y")
+        if self.soft:
+            with torch.inference_mode():
+                if not categorical:
+                    return float(F.soft_histogram_mi(x, y, self.bins, self.bandwidth))
+                # Soft bins for X, each category its own hard bin.
+                w_x = _soft_assignment(x, self.bins, self.bandwidth)
+                w_y = torch.nn.functional.one_hot(y.long(), len(self.y_categories_))
+                return float(mi_of_memberships(w_x, w_y.to(w_x.dtype)))
+        if categorical:
+            codes_x, _ = _row_codes(_bin_codes(x, self.bins))
+            return float(F.discrete_mi(codes_x, y, correction=self.correction))
+        return float(F.histogram_mi(x, y, self.bins, correction=self.correction))
+
+
+class GaussianEstimator(_NonparametricEstimator):
+    """MI of the Gaussian with the data's covariance: the linear (CCA) baseline.
+
+    :func:`skmist.functional.gaussian_mi`, :math:`-\\frac12 \\sum_i \\log(1 - \\rho_i^2)`
+    in the canonical correlations. Exact for jointly Gaussian data (bias about
+    ``d_x d_y / 2n``; measured at n = 5000, 3 + 3 dimensions, MI 1 nat: +0.004, sd
+    0.018); blind to nonlinear dependence otherwise. A categorical y is one-hot encoded
+    without its last column (the columns of a full one-hot encoding are collinear).
+
+    Parameters
+    ----------
+    device : str, default="cpu"
+        Torch device of the computation.
+
+    Attributes
+    ----------
+    {attributes}
+    """
+
+    def __init__(self, *, device="cpu"):
+        self.device = device
+
+    def _estimate(self, X, y):
+        x = self._x_tensor(X)
+        y = self._y_tensor(y)
+        if self.y_categories_ is not None:
+            one_hot = torch.nn.functional.one_hot(y.long(), len(self.y_categories_))
+            y = one_hot[:, :-1].to(torch.float64)
+            if y.shape[1] == 0:
+                raise ValueError("y has a single category; MI with a constant is 0")
+        with torch.inference_mode():
+            return float(F.gaussian_mi(x, y))
+
+
+for _cls in (KSGEstimator, KDEEstimator, HistogramEstimator, GaussianEstimator):
+    _cls.__doc__ = _cls.__doc__.replace("{attributes}", _COMMON_ATTRIBUTES)
