@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
 from . import functional, nn
+from ._neural import UnreliableEstimateWarning
 from .estimators import *  # noqa: F401,F403
 from .estimators import __all__ as _estimators_all
 
@@ -19,4 +20,4 @@ try:
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
-__all__ = ["__version__", "functional", "nn", *_estimators_all]
+__all__ = ["UnreliableEstimateWarning", "__version__", "functional", "nn", *_estimators_all]

@@ -12,6 +12,7 @@ training loop in :mod:`skmist._training`:
 """
 
 import math
+import warnings
 from numbers import Integral, Real
 
 import sklearn
@@ -23,8 +24,17 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._training import train
 from .base import MIEstimator, resolve_device, resolve_dtype
+from .functional._bounds import standard_error
 
-__all__ = ["NeuralMIEstimator"]
+__all__ = ["NeuralMIEstimator", "UnreliableEstimateWarning"]
+
+# Estimates whose evaluation alone varies by more than this (nats) get a warning; a
+# healthy estimate on a thousand rows has a standard error of a few hundredths.
+UNRELIABLE_STANDARD_ERROR = 0.25
+
+
+class UnreliableEstimateWarning(UserWarning):
+    """An MI estimate dominated by a few samples (a large standard error)."""
 
 
 def chunk_rows(bytes_per_row):
@@ -92,7 +102,7 @@ class NeuralMIEstimator(MIEstimator):
         result = self._train(x_train, y_train, self.max_iter, validate, self.n_iter_no_change)
         self.n_iter_ = result.n_iter
         self.history_ = result.history()
-        self.mi_ = self._estimate(x_val, y_val).item()
+        self.mi_ = self._checked_estimate(x_val, y_val)
         return self
 
     def partial_fit(self, X, y):
@@ -121,7 +131,7 @@ class NeuralMIEstimator(MIEstimator):
         result = self._train(x, y, steps, None, None, start_iter=self.n_iter_)
         self.n_iter_ += result.n_iter
         self.history_ = result.history(self.history_)
-        self.mi_ = self._estimate(x, y).item()
+        self.mi_ = self._checked_estimate(x, y)
         return self
 
     def score(self, X, y):
@@ -143,7 +153,7 @@ class NeuralMIEstimator(MIEstimator):
         check_is_fitted(self, "model_")
         x, y = self._prepare(X, y, reset=False)
         x, y = self._standardize(x, y)
-        return self._estimate(x, y).item()
+        return self._checked_estimate(x, y)
 
     # --- shared steps -----------------------------------------------------------------
 
@@ -213,10 +223,29 @@ class NeuralMIEstimator(MIEstimator):
             description=type(self).__name__,
         )
 
-    def _estimate(self, x, y):
+    def _terms_on(self, x, y):
         with torch.inference_mode():
-            terms = self._evaluation_terms(self.model_, x, y, self._cpu_generator(3))
-            return self._reduce_terms(terms)
+            return self._evaluation_terms(self.model_, x, y, self._cpu_generator(3))
+
+    def _estimate(self, x, y):
+        return self._reduce_terms(self._terms_on(x, y))
+
+    def _checked_estimate(self, x, y):
+        """The estimate as a float, with a warning when a few rows dominate it."""
+        terms = self._terms_on(x, y)
+        value = self._reduce_terms(terms).item()
+        error = standard_error(terms, self._influence_terms).item()
+        if not error <= UNRELIABLE_STANDARD_ERROR:
+            warnings.warn(
+                f"{type(self).__name__}: the estimate {value:.4g} nats has a standard "
+                f"error of {error:.3g} over the samples it was computed on: a few pairs "
+                "dominate it, as happens to NWJ-type bounds (exp of the critic) at high "
+                "MI. Treat it as unreliable; SMILEEstimator or InfoNCEEstimator are "
+                "stable there.",
+                UnreliableEstimateWarning,
+                stacklevel=3,
+            )
+        return value
 
     def _on_initialized(self):
         """Hook for per-fit state a subclass keeps next to its model."""

@@ -149,3 +149,24 @@ def test_bad_layouts_are_rejected_with_a_clear_message():
         F.nwj(torch.zeros(3), torch.zeros(3, 0))
     with pytest.raises(ValueError, match=r"alpha must be in \[0, 1\]"):
         F.alpha_tuba(torch.zeros(3, 3), alpha=1.5)
+
+
+@pytest.mark.parametrize(
+    "reduce, influence, columns",
+    [
+        (F._bounds._reduce_mean, F._bounds._influence_mean, None),
+        (F._bounds._reduce_dv, F._bounds._influence_dv, 2),
+    ],
+)
+def test_standard_error_matches_the_spread_over_replications(reduce, influence, columns):
+    # 400 independent replications of n = 500 rows: the standard error computed from
+    # one replication's rows must match the standard deviation across replications.
+    gen = torch.Generator().manual_seed(0)
+    shape = (400, 500) if columns is None else (400, 500, columns)
+    terms = torch.randn(shape, generator=gen, dtype=torch.float64)
+    if columns:
+        terms[..., 1] = terms[..., 1] * 0.5 + 1.0  # per-row log-mean-exp of negatives
+    values = torch.stack([reduce(t) for t in terms])
+    errors = torch.stack([F.standard_error(t, influence) for t in terms])
+    # the spread of a 400-sample standard deviation is ~3.5%: allow 12%.
+    assert errors.mean().item() == pytest.approx(values.std().item(), rel=0.12)

@@ -27,6 +27,9 @@ __all__ = [
     "TUBAEstimator",
 ]
 
+# Up to n = 128 K rows, a matmul against all rows beats a gather of K embeddings each.
+_ALL_PAIRS_RATIO = 128
+
 _CRITICS = {"joint": JointCritic, "separable": SeparableCritic, "bilinear": BilinearCritic}
 
 _PARAMETERS = """critic : {"separable", "joint", "bilinear"}, default="separable"
@@ -61,7 +64,7 @@ _PARAMETERS = """critic : {"separable", "joint", "bilinear"}, default="separable
     validation_fraction : float, default=0.2
         Share of the data held out for early stopping and ``mi_``; with fewer than two
         rows to hold out, all rows train and ``mi_`` is the training estimate.
-    n_iter_no_change : int or None, default=1000
+    n_iter_no_change : int or None, default=300
         Stop when the smoothed validation estimate has not improved for this many
         steps, and keep the weights of its best step; ``None`` trains ``max_iter`` steps.
     standardize : bool, default=True
@@ -162,6 +165,7 @@ class _CriticEstimator(NeuralMIEstimator):
         "n_negatives": [Interval(Integral, 1, None, closed="left")],
     }
     _reduce_terms = staticmethod(_bounds._reduce_mean)
+    _influence_terms = staticmethod(_bounds._influence_mean)
     _baseline = None  # "x": log a(x) network; "xy": u(x, y) network
 
     def __init__(
@@ -177,7 +181,7 @@ class _CriticEstimator(NeuralMIEstimator):
         learning_rate=1e-3,
         weight_decay=0.0,
         validation_fraction=0.2,
-        n_iter_no_change=1000,
+        n_iter_no_change=300,
         standardize=True,
         discrete_target="auto",
         device="auto",
@@ -261,13 +265,22 @@ class _CriticEstimator(NeuralMIEstimator):
         critic = model["critic"]
         hy = torch.cat([critic.embed_y(part) for part in y.split(chunk_rows(
             _row_bytes(y.shape[1], self._widths(), y.element_size())))])
-        step = chunk_rows(_row_bytes(k, self._widths(), x.element_size()))
+        # An inner-product critic scores a chunk against all n rows with one matmul and
+        # gathers the negatives: cheaper than gathering (rows, K, width) embeddings
+        # until n is much larger than K. The values are the same either way.
+        all_pairs = isinstance(critic, _InnerProductCritic) and n <= _ALL_PAIRS_RATIO * k
+        row_bytes = n * x.element_size() if all_pairs else _row_bytes(
+            k, self._widths(), x.element_size())
+        step = chunk_rows(row_bytes)
         terms = []
         for start in range(0, n, step):
             stop = min(start + step, n)
             hx = critic.embed_x(x[start:stop])
             positive = critic.head(hx, hy[start:stop])
-            negative = critic.head(hx[:, None, :], hy[negatives(start, stop)])
+            if all_pairs:
+                negative = critic.score_matrix(hx, hy).gather(1, negatives(start, stop))
+            else:
+                negative = critic.head(hx[:, None, :], hy[negatives(start, stop)])
             baseline = self._baseline_values(model, x[start:stop], y[start:stop])
             terms.append(self._terms(positive, negative, baseline))
         return torch.cat(terms)
@@ -372,6 +385,7 @@ class MINEEstimator(_CriticEstimator):
 
     _mi_bound = "biased"
     _reduce_terms = staticmethod(_bounds._reduce_dv)
+    _influence_terms = staticmethod(_bounds._influence_dv)
     _parameter_constraints = {
         **_CriticEstimator._parameter_constraints,
         "ema_momentum": [Interval(Real, 0, 1, closed="both")],
@@ -390,7 +404,7 @@ class MINEEstimator(_CriticEstimator):
         learning_rate=1e-3,
         weight_decay=0.0,
         validation_fraction=0.2,
-        n_iter_no_change=1000,
+        n_iter_no_change=300,
         standardize=True,
         discrete_target="auto",
         device="auto",
@@ -563,7 +577,7 @@ class AlphaTUBAEstimator(_CriticEstimator):
         learning_rate=1e-3,
         weight_decay=0.0,
         validation_fraction=0.2,
-        n_iter_no_change=1000,
+        n_iter_no_change=300,
         standardize=True,
         discrete_target="auto",
         device="auto",
@@ -668,6 +682,7 @@ class SMILEEstimator(_CriticEstimator):
 
     _mi_bound = "estimate"
     _reduce_terms = staticmethod(_bounds._reduce_dv)
+    _influence_terms = staticmethod(_bounds._influence_dv)
     _parameter_constraints = {
         **_CriticEstimator._parameter_constraints,
         "tau": [Interval(Real, 0, None, closed="neither")],
@@ -686,7 +701,7 @@ class SMILEEstimator(_CriticEstimator):
         learning_rate=1e-3,
         weight_decay=0.0,
         validation_fraction=0.2,
-        n_iter_no_change=1000,
+        n_iter_no_change=300,
         standardize=True,
         discrete_target="auto",
         device="auto",

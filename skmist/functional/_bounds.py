@@ -27,6 +27,7 @@ __all__ = [
     "mine",
     "nwj",
     "smile",
+    "standard_error",
     "tuba",
 ]
 
@@ -59,6 +60,19 @@ def _reduce_mean(terms):
     return terms.mean()
 
 
+def _influence_mean(terms):
+    return terms
+
+
+def standard_error(terms, influence=_influence_mean):
+    """Standard error of a bound from its per-row terms: the standard deviation of each
+    row's influence on the estimate (the delta method for non-linear reductions) over
+    the square root of the number of rows. It covers the sampling variability of the
+    evaluation, not that of training."""
+    values = influence(terms)
+    return values.std() / math.sqrt(values.shape[0])
+
+
 # --- per-row terms; each returns (n,) or (n, m) -------------------------------------
 
 
@@ -74,6 +88,11 @@ def _dv_terms(positive, negative):
 
 def _reduce_dv(terms):
     return terms[:, 0].mean() - _logmeanexp(terms[:, 1], dim=0)
+
+
+def _influence_dv(terms):
+    # d/d(row i) of mean(P) - log mean(exp(L)): P_i - exp(L_i) / mean(exp(L)).
+    return terms[:, 0] - torch.softmax(terms[:, 1], dim=0) * terms.shape[0]
 
 
 def _smile_terms(positive, negative, tau):
