@@ -54,6 +54,7 @@ class NeuralMIEstimator(MIEstimator):
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
+        "tol": [Interval(Real, 0, None, closed="left")],
         "standardize": ["boolean"],
         "discrete_target": ["boolean", StrOptions({"auto"})],
         "device": [str],
@@ -218,6 +219,7 @@ class NeuralMIEstimator(MIEstimator):
             generator=self._device_generator(2, offset=start_iter),
             validate=validate,
             n_iter_no_change=math.inf if n_iter_no_change is None else n_iter_no_change,
+            tol=self.tol,
             start_iter=start_iter,
             verbose=self.verbose,
             description=type(self).__name__,
@@ -238,10 +240,10 @@ class NeuralMIEstimator(MIEstimator):
         if not error <= UNRELIABLE_STANDARD_ERROR:
             warnings.warn(
                 f"{type(self).__name__}: the estimate {value:.4g} nats has a standard "
-                f"error of {error:.3g} over the samples it was computed on: a few pairs "
-                "dominate it, as happens to NWJ-type bounds (exp of the critic) at high "
-                "MI. Treat it as unreliable; SMILEEstimator or InfoNCEEstimator are "
-                "stable there.",
+                f"error of {error:.3g} over the {x.shape[0]} samples it was computed "
+                "on; treat it as unreliable. Either there are too few samples, or a few "
+                "pairs dominate it, as happens to NWJ-type bounds (exp of the critic) at "
+                "high MI, where SMILEEstimator and InfoNCEEstimator are stable.",
                 UnreliableEstimateWarning,
                 stacklevel=3,
             )

@@ -18,10 +18,9 @@ __all__ = ["TrainingResult", "train"]
 class TrainingResult:
     """What :func:`train` hands back: the rows of the history and the step count."""
 
-    def __init__(self, rows, n_iter, best_step):
+    def __init__(self, rows, n_iter):
         self.rows = rows
         self.n_iter = n_iter
-        self.best_step = best_step
 
     def history(self, previous=None):
         frame = pd.DataFrame(
@@ -51,6 +50,7 @@ def train(
     generator,
     validate=None,
     n_iter_no_change=math.inf,
+    tol=0.0,
     smoothing=0.3,
     start_iter=0,
     verbose=False,
@@ -77,7 +77,11 @@ def train(
         ``validate() -> float``: the MI estimate on held-out data, higher is better.
         ``None`` trains for ``max_iter`` steps without early stopping.
     n_iter_no_change : int or inf
-        Stop when the smoothed validation estimate has not improved for this many steps.
+        Stop when the smoothed validation estimate has not improved by more than
+        ``tol`` for this many steps.
+    tol : float
+        Improvement (nats) that resets the patience; any improvement still updates the
+        weights kept.
     smoothing : float
         Weight of the newest validation estimate in its exponential moving average.
     start_iter : int
@@ -95,7 +99,8 @@ def train(
     interval = evaluation_interval(max_iter, n_iter_no_change)
     losses = torch.zeros(interval, device=device)
     rows = []
-    best, best_step, best_state, smoothed = -math.inf, start_iter, None, None
+    best, best_state, smoothed = -math.inf, None, None
+    reference, reference_step = -math.inf, start_iter  # what resets the patience
     progress = _progress_bar(max_iter, description, verbose)
     model.train()
     # Batches walk through a fresh permutation each epoch: no sample appears twice in a
@@ -140,18 +145,19 @@ def train(
             )
             # best starts at -inf, not 0: bounds are often negative early in training.
             if smoothed > best:
-                best, best_step = smoothed, start_iter + step
-                best_state = copy.deepcopy(model.state_dict())
+                best, best_state = smoothed, copy.deepcopy(model.state_dict())
+            if smoothed > reference + tol:
+                reference, reference_step = smoothed, start_iter + step
         rows.append((start_iter + step, mean_loss, estimate, smoothed))
         progress.update(step - progress.n)
         progress.set_postfix(loss=f"{mean_loss:.4g}", mi=f"{estimate:.4g}")
-        if validate is not None and start_iter + step - best_step >= n_iter_no_change:
+        if validate is not None and start_iter + step - reference_step >= n_iter_no_change:
             break
     progress.close()
     model.eval()
     if best_state is not None:
         model.load_state_dict(best_state)
-    return TrainingResult(rows, step, best_step)
+    return TrainingResult(rows, step)
 
 
 def _progress_bar(total, description, verbose):

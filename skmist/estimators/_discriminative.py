@@ -65,8 +65,12 @@ _PARAMETERS = """critic : {"separable", "joint", "bilinear"}, default="separable
         Share of the data held out for early stopping and ``mi_``; with fewer than two
         rows to hold out, all rows train and ``mi_`` is the training estimate.
     n_iter_no_change : int or None, default=300
-        Stop when the smoothed validation estimate has not improved for this many
-        steps, and keep the weights of its best step; ``None`` trains ``max_iter`` steps.
+        Stop when the smoothed validation estimate has not improved by more than
+        ``tol`` for this many steps, and keep the weights of its best step; ``None``
+        trains ``max_iter`` steps.
+    tol : float, default=0.0
+        Improvement in nats of the smoothed validation estimate that resets the
+        patience.
     standardize : bool, default=True
         Centre and scale X and y with training statistics; MI is invariant to it and
         critics train far better on unit-scale inputs.
@@ -182,6 +186,7 @@ class _CriticEstimator(NeuralMIEstimator):
         weight_decay=0.0,
         validation_fraction=0.2,
         n_iter_no_change=300,
+        tol=0.0,
         standardize=True,
         discrete_target="auto",
         device="auto",
@@ -200,6 +205,7 @@ class _CriticEstimator(NeuralMIEstimator):
         self.weight_decay = weight_decay
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.standardize = standardize
         self.discrete_target = discrete_target
         self.device = device
@@ -405,6 +411,7 @@ class MINEEstimator(_CriticEstimator):
         weight_decay=0.0,
         validation_fraction=0.2,
         n_iter_no_change=300,
+        tol=0.0,
         standardize=True,
         discrete_target="auto",
         device="auto",
@@ -418,7 +425,7 @@ class MINEEstimator(_CriticEstimator):
             embedding_dim=embedding_dim, n_negatives=n_negatives, max_iter=max_iter,
             batch_size=batch_size, learning_rate=learning_rate, weight_decay=weight_decay,
             validation_fraction=validation_fraction, n_iter_no_change=n_iter_no_change,
-            standardize=standardize, discrete_target=discrete_target, device=device,
+            tol=tol, standardize=standardize, discrete_target=discrete_target, device=device,
             dtype=dtype, random_state=random_state, verbose=verbose,
         )
         self.ema_momentum = ema_momentum
@@ -578,6 +585,7 @@ class AlphaTUBAEstimator(_CriticEstimator):
         weight_decay=0.0,
         validation_fraction=0.2,
         n_iter_no_change=300,
+        tol=0.0,
         standardize=True,
         discrete_target="auto",
         device="auto",
@@ -591,7 +599,7 @@ class AlphaTUBAEstimator(_CriticEstimator):
             embedding_dim=embedding_dim, n_negatives=n_negatives, max_iter=max_iter,
             batch_size=batch_size, learning_rate=learning_rate, weight_decay=weight_decay,
             validation_fraction=validation_fraction, n_iter_no_change=n_iter_no_change,
-            standardize=standardize, discrete_target=discrete_target, device=device,
+            tol=tol, standardize=standardize, discrete_target=discrete_target, device=device,
             dtype=dtype, random_state=random_state, verbose=verbose,
         )
         self.alpha = alpha
@@ -702,6 +710,7 @@ class SMILEEstimator(_CriticEstimator):
         weight_decay=0.0,
         validation_fraction=0.2,
         n_iter_no_change=300,
+        tol=0.0,
         standardize=True,
         discrete_target="auto",
         device="auto",
@@ -715,7 +724,7 @@ class SMILEEstimator(_CriticEstimator):
             embedding_dim=embedding_dim, n_negatives=n_negatives, max_iter=max_iter,
             batch_size=batch_size, learning_rate=learning_rate, weight_decay=weight_decay,
             validation_fraction=validation_fraction, n_iter_no_change=n_iter_no_change,
-            standardize=standardize, discrete_target=discrete_target, device=device,
+            tol=tol, standardize=standardize, discrete_target=discrete_target, device=device,
             dtype=dtype, random_state=random_state, verbose=verbose,
         )
         self.tau = tau
