@@ -11,11 +11,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._neural import NeuralMIEstimator, chunk_rows
 from ..functional import _bounds
-from ..nn import MLP, BilinearCritic, JointCritic, SeparableCritic
-from ..nn._critics import _InnerProductCritic
-
-# Up to n = 128 K rows, a matmul against all rows beats a gather of K embeddings each.
-_ALL_PAIRS_RATIO = 128
+from ..nn import ALL_PAIRS_RATIO, MLP, BilinearCritic, JointCritic, SeparableCritic, pair_scores
 
 _CRITICS = {"joint": JointCritic, "separable": SeparableCritic, "bilinear": BilinearCritic}
 
@@ -234,15 +230,9 @@ class _CriticEstimator(NeuralMIEstimator):
         k = min(self.n_negatives, n - 1)
         negative_index = _batch_negative_index(n, k, x.device)
         critic = model["critic"]
-        hx, hy = critic.embed_x(x), critic.embed_y(y)
-        if isinstance(critic, _InnerProductCritic) or k == n - 1:
-            # Every pair of the batch is needed (or cheap): score them all at once.
-            scores = critic.score_matrix(hx, hy)
-            positive = scores.diagonal()
-            negative = scores.gather(1, negative_index)
-        else:
-            positive = critic.head(hx, hy)
-            negative = critic.head(hx[:, None, :], hy[negative_index])
+        positive, negative = pair_scores(
+            critic, critic.embed_x(x), critic.embed_y(y), negative_index
+        )
         baseline = self._baseline_values(model, x, y)
         return -self._objective(positive, negative, baseline)
 
@@ -258,22 +248,18 @@ class _CriticEstimator(NeuralMIEstimator):
         critic = model["critic"]
         hy = torch.cat([critic.embed_y(part) for part in y.split(chunk_rows(
             _row_bytes(y.shape[1], self._widths(), y.element_size())))])
-        # An inner-product critic scores a chunk against all n rows with one matmul and
-        # gathers the negatives: cheaper than gathering (rows, K, width) embeddings
-        # until n is much larger than K. The values are the same either way.
-        all_pairs = isinstance(critic, _InnerProductCritic) and n <= _ALL_PAIRS_RATIO * k
-        row_bytes = n * x.element_size() if all_pairs else _row_bytes(
-            k, self._widths(), x.element_size())
-        step = chunk_rows(row_bytes)
+        # A chunk's rows hold either their gathered negatives or, for an inner-product
+        # critic with n <= ALL_PAIRS_RATIO * k, their scores against all n rows (see
+        # pair_scores): size the chunk for the larger.
+        itemsize = x.element_size()
+        all_pairs_bytes = min(n, ALL_PAIRS_RATIO * k) * itemsize
+        step = chunk_rows(max(_row_bytes(k, self._widths(), itemsize), all_pairs_bytes))
         terms = []
         for start in range(0, n, step):
             stop = min(start + step, n)
-            hx = critic.embed_x(x[start:stop])
-            positive = critic.head(hx, hy[start:stop])
-            if all_pairs:
-                negative = critic.score_matrix(hx, hy).gather(1, negatives(start, stop))
-            else:
-                negative = critic.head(hx[:, None, :], hy[negatives(start, stop)])
+            positive, negative = pair_scores(
+                critic, critic.embed_x(x[start:stop]), hy, negatives(start, stop), start
+            )
             baseline = self._baseline_values(model, x[start:stop], y[start:stop])
             terms.append(self._terms(positive, negative, baseline))
         return torch.cat(terms)

@@ -12,10 +12,12 @@ from torch import nn
 
 from ._mlp import MLP, make_activation
 
-__all__ = ["BilinearCritic", "JointCritic", "SeparableCritic", "pair_scores"]
+__all__ = ["ALL_PAIRS_RATIO", "BilinearCritic", "JointCritic", "SeparableCritic", "pair_scores"]
 
 
 class _Critic(nn.Module):
+    inner_product = False  # whether score_matrix is one matmul
+
     def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         """Scores ``(*,)`` of broadcastable ``x (*, dx)`` and ``y (*, dy)``."""
         return self.head(self.embed_x(x), self.embed_y(y))
@@ -26,6 +28,8 @@ class _Critic(nn.Module):
 
 
 class _InnerProductCritic(_Critic):
+    inner_product = True
+
     def head(self, hx, hy):
         return (hx * hy).sum(-1)
 
@@ -128,26 +132,54 @@ class BilinearCritic(_InnerProductCritic):
         return y
 
 
-def pair_scores(critic, x, y, negative_index):
-    """Scores of positive pairs and of each row's negatives.
+# Up to this many candidate rows per negative, one matmul against all candidates costs
+# less than gathering K embeddings for every row.
+ALL_PAIRS_RATIO = 128
+
+
+def pair_scores(critic, hx, hy, negative_index, start=0):
+    """Scores of positive pairs and of each row's negatives, from embeddings.
+
+    An inner-product critic (or a batch whose every other row is a negative) scores
+    all pairs with :meth:`score_matrix` and gathers; otherwise only the head runs on
+    the gathered pairs. Either way the values are the same.
 
     Parameters
     ----------
     critic : JointCritic, SeparableCritic or BilinearCritic
-        Any module with ``embed_x``, ``embed_y`` and ``head``.
-    x : torch.Tensor of shape (n, dx)
-    y : torch.Tensor of shape (m, dy)
-        The first n rows pair with ``x``; all m rows are candidate negatives.
-    negative_index : torch.Tensor of shape (n, K), integer
-        Row ``i``'s negatives are ``y[negative_index[i]]``.
+        Any module with ``embed_x``, ``embed_y``, ``head`` and ``score_matrix``.
+    hx : torch.Tensor of shape (c, h)
+        ``critic.embed_x`` of rows ``start, ..., start + c - 1``.
+    hy : torch.Tensor of shape (m, h)
+        ``critic.embed_y`` of all m candidate rows; row ``start + i`` pairs with
+        ``hx[i]``.
+    negative_index : torch.Tensor of shape (c, K), integer
+        Row ``i``'s negatives are ``hy[negative_index[i]]``.
+    start : int, default=0
+        Position of ``hx``'s first row among the rows of ``hy``.
 
     Returns
     -------
-    positive : torch.Tensor of shape (n,)
-    negative : torch.Tensor of shape (n, K)
+    positive : torch.Tensor of shape (c,)
+    negative : torch.Tensor of shape (c, K)
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmist.nn import SeparableCritic, pair_scores
+    >>> critic = SeparableCritic(2, 3, hidden_dims=(8,), embedding_dim=4)
+    >>> x, y = torch.randn(5, 2), torch.randn(5, 3)
+    >>> index = (torch.arange(5)[:, None] + torch.arange(1, 3)) % 5
+    >>> positive, negative = pair_scores(critic, critic.embed_x(x), critic.embed_y(y), index)
+    >>> positive.shape, negative.shape
+    (torch.Size([5]), torch.Size([5, 2]))
     """
-    hx = critic.embed_x(x)
-    hy = critic.embed_y(y)
-    positive = critic.head(hx, hy[: x.shape[0]])
+    rows, k = negative_index.shape
+    candidates = hy.shape[0]
+    every_pair_needed = rows == candidates and k == candidates - 1
+    if every_pair_needed or (critic.inner_product and candidates <= ALL_PAIRS_RATIO * k):
+        scores = critic.score_matrix(hx, hy)
+        return scores.diagonal(offset=start), scores.gather(1, negative_index)
+    positive = critic.head(hx, hy[start : start + rows])
     negative = critic.head(hx[:, None, :], hy[negative_index])
     return positive, negative
