@@ -14,10 +14,20 @@ from . import functional, nn
 from ._neural import UnreliableEstimateWarning
 from .estimators import *  # noqa: F401,F403
 from .estimators import __all__ as _estimators_all
+from .selection import MutualInfoSelector, mutual_info_matrix, mutual_info_scores
 
 try:
     __version__ = _version("skmist")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
-__all__ = ["UnreliableEstimateWarning", "__version__", "functional", "nn", *_estimators_all]
+__all__ = [
+    "MutualInfoSelector",
+    "UnreliableEstimateWarning",
+    "__version__",
+    "functional",
+    "mutual_info_matrix",
+    "mutual_info_scores",
+    "nn",
+    *_estimators_all,
+]

@@ -9,7 +9,11 @@ from sklearn.feature_selection._mutual_info import _compute_mi_cc, _compute_mi_c
 from sklearn.metrics import mutual_info_score
 
 import skmist.functional as F
-from skmist.functional._neighbors import _count_sorted_1d, strictly_below
+from skmist.functional._neighbors import (
+    _sorted_1d_counter,
+    kth_neighbor_distance,
+    strictly_below,
+)
 
 
 def correlated_gaussian(d, mi, n, seed, dtype=torch.float64):
@@ -89,8 +93,23 @@ def test_sorted_count_is_exact(grid):
     exact = (v[partner] - v).abs()  # radius exactly a distance: the hard case
     for radius in (exact, strictly_below(exact), exact * 0.5):
         brute = ((v[None, :] - v[:, None]).abs() <= radius[:, None]).sum(dim=1)
-        assert torch.equal(_count_sorted_1d(v, radius), brute)  # torch backend
-        assert np.array_equal(_count_sorted_1d(v.numpy(), radius.numpy()), brute.numpy())
+        assert torch.equal(_sorted_1d_counter(v)(radius), brute)  # torch backend
+        assert np.array_equal(_sorted_1d_counter(v.numpy())(radius.numpy()), brute.numpy())
+
+
+@pytest.mark.parametrize("grid", [None, 0.5])
+@pytest.mark.parametrize("k", [1, 3, 7])
+def test_sorted_kth_distance_is_exact(grid, k):
+    rng = np.random.default_rng(1)
+    values = rng.standard_normal(300) * 3
+    if grid is not None:
+        values = np.round(values / grid) * grid  # ties: duplicates are neighbours at 0
+    brute = np.abs(values[None, :] - values[:, None])
+    np.fill_diagonal(brute, np.inf)
+    expected = np.sort(brute, axis=1)[:, k - 1]
+    assert np.array_equal(kth_neighbor_distance(values[:, None], k), expected)
+    got = kth_neighbor_distance(torch.tensor(values)[:, None], k)
+    assert np.array_equal(got.numpy(), expected)
 
 
 # --- the two backends agree -----------------------------------------------------------

@@ -22,6 +22,7 @@ from ._neighbors import (
     output_dtype,
     resolve_backend,
     strictly_below,
+    within_counter,
 )
 
 __all__ = ["kl_entropy", "ksg", "ksg_cd", "mixed_ksg"]
@@ -144,11 +145,8 @@ def ksg(x, y, n_neighbors=3, variant=1, *, backend="auto", n_jobs=-1, chunk_size
     z = _concat(x, y)
     opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
     if variant == 1:
-        radius = strictly_below(kth_neighbor_distance(z, k, **opts))
-        n_x = count_within(x, radius, **opts) - 1
-        n_y = count_within(y, radius, **opts) - 1
-        average = (_digamma(n_x + 1) + _digamma(n_y + 1)).mean()
-        mi = _digamma(k) + _digamma(n) - average
+        count_x = within_counter(x, **opts)
+        mi = _ksg1(x, y, k, count_x, within_counter(y, **opts), opts)
     else:
         _, idx = knn(z, k, **opts)
         eps_x = _row_max(abs(x[idx] - x[:, None, :]))
@@ -158,6 +156,15 @@ def ksg(x, y, n_neighbors=3, variant=1, *, backend="auto", n_jobs=-1, chunk_size
         average = (_digamma(n_x) + _digamma(n_y)).mean()
         mi = _digamma(k) - 1.0 / k + _digamma(n) - average
     return _result(mi, like)
+
+
+def _ksg1(x, y, k, count_x, count_y, opts):
+    """KSG variant 1 with the marginal counters given, so that a caller scoring many
+    x against one y builds y's counter once."""
+    radius = strictly_below(kth_neighbor_distance(_concat(x, y), k, **opts))
+    # n_x + 1 is the count with the point itself, which count_x includes.
+    average = (_digamma(count_x(radius)) + _digamma(count_y(radius))).mean()
+    return _digamma(k) + _digamma(x.shape[0]) - average
 
 
 def ksg_cd(x, y_discrete, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_size=None):
@@ -199,19 +206,37 @@ def ksg_cd(x, y_discrete, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_siz
     like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
     x, labels, k, backend = _prepare(x, y_discrete, n_neighbors, backend, "y_discrete")
     opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
-    n = x.shape[0]
-    if isinstance(x, torch.Tensor):
+    return _result(_ross(x, label_groups(labels), k, opts), like)
+
+
+def label_groups(labels):
+    """The sample indices of each distinct label (row of ``labels``), computed once for
+    every feature scored against the same discrete target.
+
+    Returns ``(groups, label_count)``: a list of index arrays (or tensors), and for each
+    sample the number of samples with its label.
+    """
+    if isinstance(labels, torch.Tensor):
         _, codes, counts = torch.unique(labels, dim=0, return_inverse=True, return_counts=True)
         groups = torch.split(torch.argsort(codes, stable=True), counts.tolist())
-        radius = torch.zeros(n, dtype=x.dtype, device=x.device)
-        k_all = torch.zeros(n, dtype=torch.float64, device=x.device)
     else:
         _, codes, counts = np.unique(labels, axis=0, return_inverse=True, return_counts=True)
         codes = codes.reshape(-1)
         groups = np.split(np.argsort(codes, kind="stable"), np.cumsum(counts)[:-1])
+    return groups, counts[codes]
+
+
+def _ross(x, groups, k, opts, count_x=None):
+    """Ross's estimate of :func:`ksg_cd` from the label groups (and x's counter, when
+    the caller already has one)."""
+    groups, label_count = groups
+    n = x.shape[0]
+    if isinstance(x, torch.Tensor):
+        radius = torch.zeros(n, dtype=x.dtype, device=x.device)
+        k_all = torch.zeros(n, dtype=torch.float64, device=x.device)
+    else:
         radius = np.zeros(n)
         k_all = np.zeros(n)
-    label_count = counts[codes]
     keep = label_count > 1
     if not bool(keep.any()):
         raise ValueError(
@@ -224,14 +249,18 @@ def ksg_cd(x, y_discrete, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_siz
         k_label = min(k, members.shape[0] - 1)
         radius[members] = strictly_below(kth_neighbor_distance(x[members], k_label, **opts))
         k_all[members] = k_label
-    m = count_within(x[keep], radius[keep], **opts)
-    mi = (
+    # Singletons are dropped from the counts too, as in scikit-learn; x's counter, built
+    # once by the caller, serves whenever there are none.
+    if bool(keep.all()):
+        m = (count_x or within_counter(x, **opts))(radius)
+    else:
+        m = count_within(x[keep], radius[keep], **opts)
+    return (
         _digamma(int(keep.sum()))
         + _digamma(k_all[keep]).mean()
         - _digamma(label_count[keep]).mean()
         - _digamma(m).mean()
     )
-    return _result(mi, like)
 
 
 def mixed_ksg(x, y, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_size=None):

@@ -5,7 +5,7 @@ nearest neighbour and the number of points within a per-point radius:
 
 * ``"scipy"`` (CPU): :class:`scipy.spatial.cKDTree`, threaded with ``workers``, for
   the k-th neighbour; scikit-learn's ``KDTree`` for counts in several dimensions (see
-  :func:`_count_kd_tree`). A tree query is O(log n) per point, far below the O(n) per
+  :func:`_kd_tree_counter`). A tree query is O(log n) per point, far below the O(n) per
   point of brute force.
 * ``"torch"`` (any device, the default on CUDA): brute force by chunks of rows,
   ``torch.cdist`` + ``topk``; never more than ``chunk_size x n`` distances are held.
@@ -167,12 +167,47 @@ def kth_neighbor_distance(points, n_neighbors, *, p=math.inf, n_jobs=-1, chunk_s
     backend: chunked brute force); the result is of the same kind. A duplicate of a
     point is a neighbour at distance 0.
     """
+    if points.shape[1] == 1:
+        return _kth_distance_sorted_1d(points[:, 0], n_neighbors)
     if isinstance(points, torch.Tensor):
         return knn(points, n_neighbors, p=p, chunk_size=chunk_size)[0][:, -1]
     # The point itself is one of its k + 1 nearest, at distance 0, so the (k + 1)-th
     # distance counting it is the k-th distance without it, duplicates or not.
     dist, _ = _query_in_tree_order(_tree(points), [n_neighbors + 1], p, n_jobs)
     return dist[:, 0]
+
+
+def _kth_distance_sorted_1d(values, k):
+    """1-D :func:`kth_neighbor_distance` by sorting, O(n log n + k n), no tree.
+
+    The points within any distance of ``v`` are a contiguous run of the sorted values
+    around ``v``, so its k nearest others are one of the k + 1 windows of k + 1
+    consecutive sorted values that contain it; the k-th distance is the smallest, over
+    those windows, of the farther window end. The distances are the same floats
+    ``|x_j - x_i|`` a tree computes, so the result is identical to a tree's.
+    """
+    tensor = isinstance(values, torch.Tensor)
+    if tensor:
+        xs, order = torch.sort(values)
+        position = torch.arange(xs.shape[0], device=xs.device)
+        best = torch.full_like(xs, math.inf)
+        maximum, minimum, where = torch.maximum, torch.minimum, torch.where
+    else:
+        order = np.argsort(values, kind="stable")
+        xs = values[order]
+        position = np.arange(xs.shape[0])
+        best = np.full_like(xs, math.inf)
+        maximum, minimum, where = np.maximum, np.minimum, np.where
+    n = xs.shape[0]
+    for shift in range(k + 1):
+        first = position - k + shift
+        last = position + shift
+        valid = (first >= 0) & (last < n)
+        reach = maximum(xs - xs[first.clip(0, n - 1)], xs[last.clip(0, n - 1)] - xs)
+        best = where(valid, minimum(best, reach), best)
+    out = torch.empty_like(best) if tensor else np.empty_like(best)
+    out[order] = best
+    return out
 
 
 def knn(points, n_neighbors, *, p=math.inf, n_jobs=-1, chunk_size=None):
@@ -222,23 +257,37 @@ def count_within(points, radius, *, n_jobs=-1, chunk_size=None):
     ``points`` (n, d) and ``radius`` (n,) are both float64 NumPy arrays (scipy backend)
     or both tensors (torch backend); returns int64 counts of the same kind.
     """
+    return within_counter(points, n_jobs=n_jobs, chunk_size=chunk_size)(radius)
+
+
+def within_counter(points, *, n_jobs=-1, chunk_size=None):
+    """:func:`count_within` for ``points`` as a function of the radius.
+
+    The sort (1-D) or tree (several dimensions) is built once, here, and serves every
+    radius it is called with: feature selection counts one target against the radii of
+    many features.
+    """
     if points.shape[1] == 1:
-        return _count_sorted_1d(points[:, 0], radius)
+        return _sorted_1d_counter(points[:, 0])
     if not isinstance(points, torch.Tensor):
-        return _count_kd_tree(points, radius).astype(np.int64)
+        return _kd_tree_counter(points)
     n = points.shape[0]
-    radius = radius.to(points.dtype)
     rows = _chunk_rows(n, chunk_size)
-    counts = []
-    for start in range(0, n, rows):
-        block = points[start : start + rows]
-        d = torch.cdist(block, points, p=math.inf)
-        counts.append((d <= radius[start : start + rows, None]).sum(dim=1))
-    return torch.cat(counts)
+
+    def count(radius):
+        radius = radius.to(points.dtype)
+        counts = []
+        for start in range(0, n, rows):
+            block = points[start : start + rows]
+            d = torch.cdist(block, points, p=math.inf)
+            counts.append((d <= radius[start : start + rows, None]).sum(dim=1))
+        return torch.cat(counts)
+
+    return count
 
 
-def _count_kd_tree(data, radius):
-    """Multi-d :func:`count_within` on the CPU, O(n log n) for small radii.
+def _kd_tree_counter(data):
+    """Multi-d :func:`within_counter` on the CPU, O(n log n) for small radii.
 
     scikit-learn's KDTree counts a node whole when the ball covers it, where
     ``cKDTree.query_ball_point(return_length=True)`` visits every point inside: KSG's
@@ -250,15 +299,18 @@ def _count_kd_tree(data, radius):
     # estimator machinery.
     from sklearn.neighbors import KDTree
 
-    return KDTree(data, leaf_size=40, metric="chebyshev").query_radius(
-        data, radius, count_only=True
-    )
+    tree = KDTree(data, leaf_size=40, metric="chebyshev")
+
+    def count(radius):
+        return tree.query_radius(data, radius, count_only=True).astype(np.int64)
+
+    return count
 
 
-def _count_sorted_1d(values, radius):
-    """1-D :func:`count_within` by sorting and binary search, O(n log n).
+def _sorted_1d_counter(values):
+    """1-D :func:`within_counter` by sorting and binary search, O(n log n).
 
-    ``values`` and ``radius`` are both NumPy arrays (the CPU path) or both tensors.
+    ``values`` and the radii are both NumPy arrays (the CPU path) or both tensors.
     Queries are made in sorted order, where consecutive binary searches touch the same
     memory (NumPy's search also starts from the previous answer): 3x faster than in the
     data's order.
@@ -287,35 +339,38 @@ def _count_sorted_1d(values, radius):
             return np.searchsorted(xs, v, side=side)
 
         nonzero = np.flatnonzero
-
-    r = radius[order]
     n = xs.shape[0]
-
-    def inside(rows, index):
-        return abs(xs[index.clip(0, n - 1)] - xs[rows]) <= r[rows]
-
     every = slice(None)
-    lo = search(xs - r, "left")
-    hi = search(xs + r, "right")
-    rows = nonzero((hi < n) & inside(every, hi))
-    while len(rows):
-        hi[rows] = search(xs[hi[rows]], "right")
-        rows = rows[(hi[rows] < n) & inside(rows, hi[rows])]
-    rows = nonzero((hi > 0) & ~inside(every, hi - 1))
-    while len(rows):
-        hi[rows] = search(xs[hi[rows] - 1], "left")
-        rows = rows[(hi[rows] > 0) & ~inside(rows, hi[rows] - 1)]
-    rows = nonzero((lo > 0) & inside(every, lo - 1))
-    while len(rows):
-        lo[rows] = search(xs[lo[rows] - 1], "left")
-        rows = rows[(lo[rows] > 0) & inside(rows, lo[rows] - 1)]
-    rows = nonzero((lo < n) & ~inside(every, lo))
-    while len(rows):
-        lo[rows] = search(xs[lo[rows]], "right")
-        rows = rows[(lo[rows] < n) & ~inside(rows, lo[rows])]
-    counts = hi - lo
-    counts[order] = counts.clone() if isinstance(counts, torch.Tensor) else counts.copy()
-    return counts
+
+    def count(radius):
+        r = radius[order]
+
+        def inside(rows, index):
+            return abs(xs[index.clip(0, n - 1)] - xs[rows]) <= r[rows]
+
+        lo = search(xs - r, "left")
+        hi = search(xs + r, "right")
+        rows = nonzero((hi < n) & inside(every, hi))
+        while len(rows):
+            hi[rows] = search(xs[hi[rows]], "right")
+            rows = rows[(hi[rows] < n) & inside(rows, hi[rows])]
+        rows = nonzero((hi > 0) & ~inside(every, hi - 1))
+        while len(rows):
+            hi[rows] = search(xs[hi[rows] - 1], "left")
+            rows = rows[(hi[rows] > 0) & ~inside(rows, hi[rows] - 1)]
+        rows = nonzero((lo > 0) & inside(every, lo - 1))
+        while len(rows):
+            lo[rows] = search(xs[lo[rows] - 1], "left")
+            rows = rows[(lo[rows] > 0) & inside(rows, lo[rows] - 1)]
+        rows = nonzero((lo < n) & ~inside(every, lo))
+        while len(rows):
+            lo[rows] = search(xs[lo[rows]], "right")
+            rows = rows[(lo[rows] < n) & ~inside(rows, lo[rows])]
+        counts = hi - lo
+        counts[order] = counts.clone() if isinstance(counts, torch.Tensor) else counts.copy()
+        return counts
+
+    return count
 
 
 def strictly_below(radius):
