@@ -484,6 +484,12 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
             n_jobs=self.n_jobs,
         )
         self.ranking_ = _ranks(self.scores_)
+        if self.k not in (None, "all") and self.k > X.shape[1]:
+            warnings.warn(
+                f"k={self.k} is greater than n_features={X.shape[1]}. All the features "
+                "will be returned.",
+                UserWarning,
+            )
         return self
 
     def _check_selection_params(self):
@@ -504,12 +510,6 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         n_features = scores.shape[0]
         if self.k is not None:
             if self.k == "all" or self.k >= n_features:
-                if self.k != "all" and self.k > n_features:
-                    warnings.warn(
-                        f"k={self.k} is greater than n_features={n_features}. All the "
-                        "features will be returned.",
-                        UserWarning,
-                    )
                 return np.ones(n_features, dtype=bool)
             mask = np.zeros(n_features, dtype=bool)
             if self.k:
