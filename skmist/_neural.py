@@ -97,7 +97,7 @@ class NeuralMIEstimator(MIEstimator):
             x_val, y_val = x[val_rows], y[val_rows]
 
             def validate():
-                return self._estimate(x_val, y_val).item()
+                return self._validation_score(x_val, y_val).item()
         else:
             x_val, y_val, validate = x_train, y_train, None
         result = self._train(x_train, y_train, self.max_iter, validate, self.n_iter_no_change)
@@ -241,7 +241,7 @@ class NeuralMIEstimator(MIEstimator):
         def loss(index):
             return self._batch_loss(model, x[index], y[index])
 
-        return train(
+        result = train(
             model,
             loss,
             x.shape[0],
@@ -256,6 +256,8 @@ class NeuralMIEstimator(MIEstimator):
             verbose=self.verbose,
             description=type(self).__name__,
         )
+        result.validation_name = self._validation_name
+        return result
 
     def _terms_on(self, x, y):
         with torch.inference_mode():
@@ -263,6 +265,14 @@ class NeuralMIEstimator(MIEstimator):
 
     def _estimate(self, x, y):
         return self._reduce_terms(self._terms_on(x, y))
+
+    # What early stopping maximises on the validation split, and its name in
+    # ``history_``: the MI estimate, unless a subclass trains for something else (the
+    # density estimators: a held-out log-likelihood).
+    _validation_name = "validation_mi"
+
+    def _validation_score(self, x, y):
+        return self._estimate(x, y)
 
     def _checked_estimate(self, x, y):
         """The estimate as a float, with a warning when a few rows dominate it."""

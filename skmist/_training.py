@@ -18,14 +18,14 @@ __all__ = ["TrainingResult", "train"]
 class TrainingResult:
     """What :func:`train` hands back: the rows of the history and the step count."""
 
-    def __init__(self, rows, n_iter):
+    def __init__(self, rows, n_iter, validation_name="validation_mi"):
         self.rows = rows
         self.n_iter = n_iter
+        self.validation_name = validation_name
 
     def history(self, previous=None):
-        frame = pd.DataFrame(
-            self.rows, columns=["iteration", "loss", "validation_mi", "validation_mi_smoothed"]
-        )
+        name = self.validation_name
+        frame = pd.DataFrame(self.rows, columns=["iteration", "loss", name, f"{name}_smoothed"])
         if previous is not None and len(previous):
             frame = pd.concat([previous, frame], ignore_index=True)
         return frame

@@ -10,24 +10,42 @@ from ._discriminative import (
     SMILEEstimator,
     TUBAEstimator,
 )
+from ._generative import (
+    BAEstimator,
+    CLUBEstimator,
+    DoEEstimator,
+    GMEstimator,
+    L1OUTEstimator,
+    conditional_log_likelihood_scorer,
+)
+from ._hybrid import HybridEstimator
 from ._nonparametric import (
     GaussianEstimator,
     HistogramEstimator,
     KDEEstimator,
     KSGEstimator,
 )
+from ._quantized import BinnedEstimator, PQEstimator
 
 __all__ = [
     "AlphaTUBAEstimator",
+    "BAEstimator",
+    "BinnedEstimator",
+    "CLUBEstimator",
+    "DoEEstimator",
     "FLOEstimator",
+    "GMEstimator",
     "GaussianEstimator",
     "HistogramEstimator",
+    "HybridEstimator",
     "InfoNCEEstimator",
     "JSEstimator",
     "KDEEstimator",
     "KSGEstimator",
+    "L1OUTEstimator",
     "MINEEstimator",
     "NWJEstimator",
+    "PQEstimator",
     "SMILEEstimator",
     "TUBAEstimator",
 ]

@@ -1,4 +1,5 @@
-"""Torch modules: the MLP and the critics that the MI bounds score."""
+"""Torch modules: the MLP, the critics that the MI bounds score, and the densities
+q(y), q(y | x) of the generative estimators."""
 
 from ._critics import (
     ALL_PAIRS_RATIO,
@@ -7,14 +8,19 @@ from ._critics import (
     SeparableCritic,
     pair_scores,
 )
+from ._densities import CategoricalDensity, FlowDensity, GaussianDensity, MixtureDensity
 from ._mlp import ACTIVATIONS, MLP
 
 __all__ = [
     "ACTIVATIONS",
     "ALL_PAIRS_RATIO",
     "BilinearCritic",
+    "CategoricalDensity",
+    "FlowDensity",
+    "GaussianDensity",
     "JointCritic",
     "MLP",
+    "MixtureDensity",
     "SeparableCritic",
     "pair_scores",
 ]
