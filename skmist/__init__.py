@@ -10,10 +10,11 @@ on the given samples::
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
-from . import functional, nn
+from . import datasets, functional, nn
 from ._neural import UnreliableEstimateWarning
 from .estimators import *  # noqa: F401,F403
 from .estimators import __all__ as _estimators_all
+from .estimators import conditional_log_likelihood_scorer
 from .selection import MutualInfoSelector, mutual_info_matrix, mutual_info_scores
 
 try:
@@ -25,6 +26,8 @@ __all__ = [
     "MutualInfoSelector",
     "UnreliableEstimateWarning",
     "__version__",
+    "conditional_log_likelihood_scorer",
+    "datasets",
     "functional",
     "mutual_info_matrix",
     "mutual_info_scores",
