@@ -36,6 +36,10 @@ def evaluation_interval(max_iter, n_iter_no_change):
     keep evaluation a small share of the work."""
     if max_iter <= 10:
         return max(1, max_iter)
+    if not math.isfinite(n_iter_no_change):
+        # No patience to serve: validation only keeps the best weights and the history,
+        # about 20 times per fit.
+        return int(min(100, max(10, max_iter // 20)))
     return int(min(100, max(10, n_iter_no_change // 5)))
 
 

@@ -214,6 +214,18 @@ def test_early_stopping_survives_negative_estimates():
     assert abs(est.mi_) < 0.1
 
 
+def test_without_patience_validation_runs_about_20_times(data):
+    # n_iter_no_change=None still validates (for the best weights and the history), but
+    # there is no patience to serve: validating every 10 steps would dominate the fit.
+    x, y = data
+    est = InfoNCEEstimator(
+        hidden_dims=(8,), max_iter=1000, n_iter_no_change=None, random_state=0
+    ).fit(x, y)
+    assert est.n_iter_ == 1000
+    assert len(est.history_) == 20
+    assert skmist._training.evaluation_interval(1000, 50) == 10
+
+
 def test_a_diverging_loss_stops_with_a_clear_error(data):
     x, y = data
     est = skmist.NWJEstimator(learning_rate=1e6, random_state=0, **SMALL)
