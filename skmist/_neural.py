@@ -241,11 +241,13 @@ class NeuralMIEstimator(MIEstimator):
         def loss(index):
             return self._batch_loss(model, x[index], y[index])
 
+        scheduler = self._make_scheduler(max_iter)
         result = train(
             model,
             loss,
             x.shape[0],
             optimizer=self._optimizer,
+            scheduler=scheduler,
             max_iter=max_iter,
             batch_size=batch_size,
             generator=self._device_generator(2, offset=start_iter),
@@ -257,7 +259,15 @@ class NeuralMIEstimator(MIEstimator):
             description=type(self).__name__,
         )
         result.validation_name = self._validation_name
+        if scheduler is not None:
+            # A schedule belongs to one call: the next (partial_fit) starts afresh.
+            for group in self._optimizer.param_groups:
+                group["lr"] = self.learning_rate
         return result
+
+    def _make_scheduler(self, max_iter):
+        """Learning-rate schedule of a call to ``_train``; ``None``: constant."""
+        return None
 
     def _terms_on(self, x, y):
         with torch.inference_mode():

@@ -53,6 +53,7 @@ def train(
     batch_size,
     generator,
     validate=None,
+    scheduler=None,
     n_iter_no_change=math.inf,
     tol=0.0,
     smoothing=0.3,
@@ -80,6 +81,8 @@ def train(
     validate : callable, default=None
         ``validate() -> float``: the MI estimate on held-out data, higher is better.
         ``None`` trains for ``max_iter`` steps without early stopping.
+    scheduler : torch.optim.lr_scheduler.LRScheduler, default=None
+        Stepped after every optimizer step.
     n_iter_no_change : int or inf
         Stop when the smoothed validation estimate has not improved by more than
         ``tol`` for this many steps.
@@ -120,6 +123,8 @@ def train(
         optimizer.zero_grad(set_to_none=True)
         value.backward()
         optimizer.step()
+        if scheduler is not None:
+            scheduler.step()
         losses[(step - 1) % interval] = value.detach()
         if step % interval and step != max_iter:
             continue

@@ -5,6 +5,8 @@ A name is the class name without ``Estimator``, in lower case: ``KSGEstimator`` 
 ``skmist.estimators.__all__`` is in the benchmark with no further change.
 """
 
+from functools import partial
+
 from sklearn.base import BaseEstimator, clone
 
 from .. import estimators as _estimators
@@ -50,6 +52,9 @@ for _name in _estimators.__all__:
     if _name.endswith("Estimator") and isinstance(_cls, type) \
             and issubclass(_cls, BaseEstimator):
         register_estimator(_name.removesuffix("Estimator").lower(), _cls)
+
+# Both variants of MINDE are estimators of the paper ("minde" is the conditional one).
+register_estimator("minde-joint", partial(_estimators.MINDEEstimator, variant="joint"))
 
 
 def estimator_names():

@@ -1,5 +1,6 @@
 """skmist's estimators, one family per module."""
 
+from ._diffusion import MINDEEntropy, MINDEEstimator
 from ._discriminative import (
     AlphaTUBAEstimator,
     FLOEstimator,
@@ -43,6 +44,8 @@ __all__ = [
     "KDEEstimator",
     "KSGEstimator",
     "L1OUTEstimator",
+    "MINDEEntropy",
+    "MINDEEstimator",
     "MINEEstimator",
     "NWJEstimator",
     "PQEstimator",

@@ -8,6 +8,7 @@ from ._critics import (
     SeparableCritic,
     pair_scores,
 )
+from ._denoiser import Denoiser
 from ._densities import CategoricalDensity, FlowDensity, GaussianDensity, MixtureDensity
 from ._mlp import ACTIVATIONS, MLP
 
@@ -16,6 +17,7 @@ __all__ = [
     "ALL_PAIRS_RATIO",
     "BilinearCritic",
     "CategoricalDensity",
+    "Denoiser",
     "FlowDensity",
     "GaussianDensity",
     "JointCritic",
