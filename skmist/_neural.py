@@ -55,7 +55,7 @@ class NeuralMIEstimator(MIEstimator):
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
         "tol": [Interval(Real, 0, None, closed="left")],
-        "standardize": ["boolean"],
+        "standardize": ["boolean", StrOptions({"quantile"})],
         "discrete_target": ["boolean", StrOptions({"auto"})],
         "device": [str],
         "dtype": [StrOptions({"float32", "float64"})],
@@ -206,9 +206,13 @@ class NeuralMIEstimator(MIEstimator):
 
     def _initialize(self, x, y):
         """Standardization statistics, the model and its optimizer."""
-        self.x_loc_, self.x_scale_ = _location_scale(x, self.standardize)
         one_hot = self.y_categories_ is not None
-        self.y_loc_, self.y_scale_ = _location_scale(y, self.standardize and not one_hot)
+        quantile = self.standardize == "quantile"
+        self.x_quantiles_ = _quantiles(x, self._seeds[1]) if quantile else None
+        self.y_quantiles_ = _quantiles(y, self._seeds[1]) if quantile and not one_hot else None
+        # After the quantile map each column is already standard normal.
+        self.x_loc_, self.x_scale_ = _location_scale(x, self.standardize is True)
+        self.y_loc_, self.y_scale_ = _location_scale(y, self.standardize is True and not one_hot)
         # Build on the CPU under a forked global RNG seeded from random_state: the same
         # seed gives the same initial weights on every device, and the user's global
         # RNG is left as it was.
@@ -230,6 +234,8 @@ class NeuralMIEstimator(MIEstimator):
         )
 
     def _standardize(self, x, y):
+        x = normal_scores(x, getattr(self, "x_quantiles_", None))
+        y = normal_scores(y, getattr(self, "y_quantiles_", None))
         return (x - self.x_loc_) / self.x_scale_, (y - self.y_loc_) / self.y_scale_
 
     def _train(self, x, y, max_iter, validate, n_iter_no_change, start_iter=0):
@@ -303,6 +309,53 @@ class NeuralMIEstimator(MIEstimator):
 
     def _on_initialized(self):
         """Hook for per-fit state a subclass keeps next to its model."""
+
+
+def _quantiles(t, seed):
+    """Training quantiles ``(n_quantiles, d)`` of each column, from scikit-learn's
+    QuantileTransformer, on the device of ``t``."""
+    from sklearn.preprocessing import QuantileTransformer
+
+    values = t.detach().cpu().double().numpy()
+    transformer = QuantileTransformer(
+        n_quantiles=min(1000, values.shape[0]), subsample=100_000, random_state=seed
+    ).fit(values)
+    return torch.as_tensor(transformer.quantiles_, dtype=t.dtype, device=t.device)
+
+
+def normal_scores(t, quantiles):
+    r"""Each column of ``t (n, d)`` through its training CDF (piecewise linear between
+    ``quantiles (m, d)``) and the standard normal quantile function; ``quantiles=None``
+    returns ``t``.
+
+    MI is invariant under an invertible map of each coordinate, so this marginal
+    ("copula") transform leaves it unchanged while it removes heavy tails and skew,
+    which destabilise critics and diffusions (a Cauchy column puts single samples 1000
+    standard deviations out). scikit-learn's ``QuantileTransformer(
+    output_distribution="normal")`` in torch, on any device and differentiable in
+    ``t`` (for a critic reused inside a loss); equal to it on continuous columns. A
+    value tied with several quantiles (a discrete column) goes to the middle of their
+    levels, where scikit-learn sends the smallest and largest values to +-5.2.
+    """
+    if quantiles is None:
+        return t
+    m = quantiles.shape[0]
+    if m < 2:
+        return torch.zeros_like(t)
+    columns, values = quantiles.T.contiguous(), t.T.contiguous()
+    levels = []
+    # Searching from the left and from the right and averaging, as scikit-learn does,
+    # puts a value equal to repeated quantiles (a tie, a discrete column) mid-way.
+    for right in (False, True):
+        upper = torch.searchsorted(columns, values, right=right).clamp(1, m - 1)
+        low = columns.gather(1, upper - 1)
+        high = columns.gather(1, upper)
+        width = high - low
+        fraction = torch.where(width > 0, (values - low) / torch.where(width > 0, width, 1),
+                               0.5).clamp(0, 1)
+        levels.append((upper - 1 + fraction) / (m - 1))
+    level = (0.5 * (levels[0] + levels[1])).clamp(1e-7, 1 - 1e-7)  # as scikit-learn clips
+    return torch.special.ndtri(level).T
 
 
 def _location_scale(t, standardize):

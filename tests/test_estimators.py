@@ -293,3 +293,54 @@ def test_a_healthy_estimate_does_not_warn(data, recwarn):
     x, y = data
     SMILEEstimator(random_state=0, **SMALL).fit(x, y).score(x, y)
     assert not [w for w in recwarn if issubclass(w.category, skmist.UnreliableEstimateWarning)]
+
+
+def test_normal_scores_equal_scikit_learns_quantile_transformer():
+    from sklearn.preprocessing import QuantileTransformer
+
+    from skmist._neural import _quantiles, normal_scores
+
+    rng = np.random.default_rng(0)
+    train, test = rng.standard_cauchy((3000, 3)), rng.standard_cauchy((500, 3)) * 2
+    reference = QuantileTransformer(
+        n_quantiles=1000, output_distribution="normal", random_state=0
+    ).fit(train).transform(test)
+    ours = normal_scores(torch.tensor(test), _quantiles(torch.tensor(train), 0))
+    np.testing.assert_allclose(ours.numpy(), reference, atol=1e-12)
+    # A tie (discrete or constant column) goes to the middle of its levels.
+    ties = torch.tensor([[0.0, 1.0]] * 5 + [[1.0, 1.0]] * 5)
+    scores = normal_scores(ties, _quantiles(ties, 0))
+    assert scores[:, 1].abs().max() == 0
+    assert scores[0, 0] == pytest.approx(-scores[-1, 0]) and scores[0, 0] < -0.5
+
+
+@pytest.mark.filterwarnings("ignore::skmist.UnreliableEstimateWarning")
+def test_quantile_standardization_tames_heavy_tails():
+    # Cauchy-tailed Student-t (1 degree of freedom): single samples far out make the
+    # critic's exp terms explode on standardized data; normal scores keep MI and
+    # remove the tails.
+    X, y, mi = skmist.datasets.load_task("student-identity-2-2-1", n_samples=6000,
+                                         random_state=0)
+    fitted = {
+        standardize: SMILEEstimator(standardize=standardize, max_iter=1500,
+                                    random_state=0).fit(X[:3000], y[:3000])
+        for standardize in (True, "quantile")
+    }
+    errors = {k: abs(est.score(X[3000:], y[3000:]) - mi) for k, est in fitted.items()}
+    assert errors["quantile"] < 0.25 < errors[True]
+    # The critic on raw inputs applies the same map (and stays differentiable).
+    x = torch.tensor(X[:50], dtype=torch.float32, requires_grad=True)
+    values = fitted["quantile"].critic_(x, torch.tensor(y[:50], dtype=torch.float32))
+    values.sum().backward()
+    assert torch.isfinite(x.grad).all() and x.grad.abs().sum() > 0
+    restored = pickle.loads(pickle.dumps(fitted["quantile"]))
+    assert restored.score(X[3000:], y[3000:]) == fitted["quantile"].score(X[3000:], y[3000:])
+
+
+@pytest.mark.parametrize("cls", [skmist.MINDEEntropy, skmist.DoEEstimator, skmist.PQEstimator])
+def test_quantile_standardization_is_refused_where_it_changes_the_answer(cls, data):
+    # Entropies and densities of raw data are not invariant under the quantile map.
+    x, y = data
+    with pytest.raises(sklearn.utils._param_validation.InvalidParameterError,
+                       match="'standardize' parameter"):
+        cls(standardize="quantile").fit(x, y)

@@ -9,7 +9,7 @@ from numbers import Integral
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._neural import NeuralMIEstimator, chunk_rows
+from .._neural import NeuralMIEstimator, chunk_rows, normal_scores
 from ..functional import _bounds
 from ..nn import ALL_PAIRS_RATIO, MLP, BilinearCritic, JointCritic, SeparableCritic, pair_scores
 
@@ -54,9 +54,11 @@ _PARAMETERS = """critic : {"separable", "joint", "bilinear"}, default="separable
     tol : float, default=0.0
         Improvement in nats of the smoothed validation estimate that resets the
         patience.
-    standardize : bool, default=True
+    standardize : bool or "quantile", default=True
         Centre and scale X and y with training statistics; MI is invariant to it and
-        critics train far better on unit-scale inputs.
+        critics train far better on unit-scale inputs. ``"quantile"`` maps each column
+        through its training CDF to normal scores instead (invertible per column, so
+        MI is unchanged): for heavy-tailed or skewed data.
     discrete_target : bool or "auto", default="auto"
         One-hot encode y. ``"auto"`` does so for strings, booleans and categoricals.
     device : str, default="auto"
@@ -119,18 +121,22 @@ class _ShiftedNegatives:
 class _StandardizedCritic(torch.nn.Module):
     """A critic trained on standardized data, applied to raw inputs."""
 
-    def __init__(self, critic, x_loc, x_scale, y_loc, y_scale):
+    def __init__(self, critic, x_loc, x_scale, y_loc, y_scale, x_quantiles=None,
+                 y_quantiles=None):
         super().__init__()
         self.critic = critic
         for name, value in [("x_loc", x_loc), ("x_scale", x_scale), ("y_loc", y_loc),
-                            ("y_scale", y_scale)]:
-            self.register_buffer(name, value.detach().clone())
+                            ("y_scale", y_scale), ("x_quantiles", x_quantiles),
+                            ("y_quantiles", y_quantiles)]:
+            self.register_buffer(name, None if value is None else value.detach().clone())
 
     def embed_x(self, x):
-        return self.critic.embed_x((x - self.x_loc) / self.x_scale)
+        return self.critic.embed_x((normal_scores(x, self.x_quantiles) - self.x_loc)
+                                   / self.x_scale)
 
     def embed_y(self, y):
-        return self.critic.embed_y((y - self.y_loc) / self.y_scale)
+        return self.critic.embed_y((normal_scores(y, self.y_quantiles) - self.y_loc)
+                                   / self.y_scale)
 
     def head(self, hx, hy):
         return self.critic.head(hx, hy)
@@ -213,7 +219,8 @@ class _CriticEstimator(NeuralMIEstimator):
 
     def _on_initialized(self):
         self.critic_ = _StandardizedCritic(
-            self.model_["critic"], self.x_loc_, self.x_scale_, self.y_loc_, self.y_scale_
+            self.model_["critic"], self.x_loc_, self.x_scale_, self.y_loc_, self.y_scale_,
+            self.x_quantiles_, self.y_quantiles_,
         )
 
     def _baseline_values(self, model, x, y):

@@ -70,9 +70,9 @@ _PARAMETERS = """importance_sampling : bool, default=True
         (the loss is a flat criterion for MI: this rarely helps, see Notes).
     tol : float, default=0.0
         Improvement of the smoothed validation criterion that resets the patience.
-    standardize : bool, default=True
+    standardize : {standardize_type}, default={standardize}
         Centre and scale the inputs with training statistics: the diffusion is built
-        for unit-variance data. MI does not change; entropies are corrected for it.
+        for unit-variance data. MI does not change; entropies are corrected for it.{quantile}
     device : str, default="auto"
         Torch device; ``"auto"`` is CUDA when available, else the CPU.
     dtype : {{"float32", "float64"}}, default="float32"
@@ -87,10 +87,24 @@ _PARAMETERS = """importance_sampling : bool, default=True
 _DEFAULTS = {"n_time_samples": 8, "max_iter": 4000, "n_iter_no_change": None}
 
 
-def _fill_doc(cls):
-    # str.replace, not format: the docstrings hold LaTeX braces.
-    cls.__doc__ = cls.__doc__.replace("{parameters}", _PARAMETERS.format(**_DEFAULTS))
-    return cls
+_QUANTILE_DOC = """
+        ``"quantile"`` maps each column through its training CDF to normal scores
+        instead (invertible per column, so MI is unchanged): heavy tails (a Cauchy
+        column) otherwise swamp the diffusion."""
+
+
+def _fill_doc(standardize, quantile):
+    def fill(cls):
+        fields = {
+            **_DEFAULTS,
+            "standardize": repr(standardize),
+            "standardize_type": 'bool or "quantile"' if quantile else "bool",
+            "quantile": _QUANTILE_DOC if quantile else "",
+        }
+        # str.replace, not format: the docstrings hold LaTeX braces.
+        cls.__doc__ = cls.__doc__.replace("{parameters}", _PARAMETERS.format(**fields))
+        return cls
+    return fill
 
 
 class _DiffusionEstimator(NeuralMIEstimator):
@@ -221,7 +235,7 @@ def _noise(shape, generator, device, dtype):
                        dtype=dtype).to(device)
 
 
-@_fill_doc
+@_fill_doc(standardize=True, quantile=True)
 class MINDEEstimator(_DiffusionEstimator):
     r"""MINDE: mutual information from score-based diffusion (Franzese et al., 2024).
 
@@ -517,7 +531,7 @@ class MINDEEstimator(_DiffusionEstimator):
         return terms
 
 
-@_fill_doc
+@_fill_doc(standardize=True, quantile=False)
 class MINDEEntropy(_DiffusionEstimator):
     r"""Differential entropy of X from a score-based diffusion model (MINDE).
 
@@ -588,6 +602,8 @@ class MINDEEntropy(_DiffusionEstimator):
     _parameter_constraints = {
         **_DiffusionEstimator._parameter_constraints,
         "sigma": [Interval(Real, 0, None, closed="neither")],
+        # An entropy is not invariant under the quantile map.
+        "standardize": ["boolean"],
     }
     _parameter_constraints.pop("discrete_target")
 

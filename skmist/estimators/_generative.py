@@ -155,6 +155,9 @@ class _DensityEstimator(NeuralMIEstimator):
 
     _parameter_constraints = {
         **NeuralMIEstimator._parameter_constraints,
+        # No "quantile": the densities are reported for the raw data (the scorer of
+        # the conditional log-likelihood), through the Jacobian of a linear map.
+        "standardize": ["boolean"],
         "density": [StrOptions(set(DENSITIES))],
         "covariance": [StrOptions({"full", "diag"})],
         "n_components": [Interval(Integral, 1, None, closed="left")],

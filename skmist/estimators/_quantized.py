@@ -373,6 +373,7 @@ class PQEstimator(NeuralMIEstimator):
     _checks_elsewhere = True  # no n_negatives: tests/test_generative.py runs the checks
     _parameter_constraints = {
         **NeuralMIEstimator._parameter_constraints,
+        "standardize": ["boolean"],
         "n_bins": [Interval(Integral, 1, None, closed="left")],
         "quantization": [StrOptions({*QUANTIZATIONS, "learned"})],
         "temperature": [Interval(Real, 0, None, closed="neither")],
