@@ -11,6 +11,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
 from . import datasets, functional, nn
+from ._estimate import MIResult, estimate_mi
 from ._neural import UnreliableEstimateWarning
 from .estimators import *  # noqa: F401,F403
 from .estimators import __all__ as _estimators_all
@@ -23,11 +24,13 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
 __all__ = [
+    "MIResult",
     "MutualInfoSelector",
     "UnreliableEstimateWarning",
     "__version__",
     "conditional_log_likelihood_scorer",
     "datasets",
+    "estimate_mi",
     "functional",
     "mutual_info_matrix",
     "mutual_info_scores",

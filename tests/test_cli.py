@@ -1,13 +1,268 @@
+"""The ``skmist`` command: a few runs through ``subprocess`` (exit codes, stdout, the
+entry point), the rest through ``main(argv)`` in-process, which is the same code
+without two seconds of imports per call."""
+
+import io
+import json
+import math
+import os
+import re
 import subprocess
 import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
 
 import skmist
+from skmist import estimate_mi
+from skmist._estimate import _estimator_classes
+from skmist.cli import main
+
+REPO = str(Path(skmist.__file__).resolve().parents[1])
+RHO = 0.8
+TRUE_MI = -0.5 * math.log(1 - RHO**2)
 
 
-def test_console_script_prints_version_and_estimators():
-    out = subprocess.run(
-        [sys.executable, "-m", "skmist.cli"], capture_output=True, text=True, check=True
-    ).stdout
-    assert f"skmist {skmist.__version__}" in out
-    for name in skmist.estimators.__all__:
-        assert name in out
+def skmist_command(*args, cwd):
+    env = {**os.environ, "PYTHONPATH": REPO, "OMP_NUM_THREADS": "1"}
+    return subprocess.run([sys.executable, "-m", "skmist.cli", *map(str, args)], cwd=cwd,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    rng = np.random.default_rng(0)
+    n = 1000
+    a, b = rng.normal(size=n), rng.normal(size=n)
+    df = pd.DataFrame({"a": a, "b": b, "c": RHO * a + math.sqrt(1 - RHO**2) * rng.normal(size=n),
+                       "name": ["row"] * n, "label": np.where(a > 0, "pos", "neg")})
+    path = tmp_path_factory.mktemp("cli") / "data.csv"
+    df.to_csv(path, index=False)
+    return path, df
+
+
+def run_main(capsys, *args):
+    status = main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+# --- through subprocess ----------------------------------------------------------------
+
+
+def test_bare_command_prints_version_and_the_estimators(tmp_path):
+    done = skmist_command(cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"skmist {skmist.__version__}\n")
+    for name, cls in _estimator_classes().items():
+        assert re.search(rf"^{name} +{cls.__name__} +\S", done.stdout, re.M)
+    assert "commands: estimate, select, benchmark, list" in done.stdout
+
+
+def test_estimate_json_through_the_command(table):
+    path, df = table
+    done = skmist_command("estimate", path.name, "--x", "a", "--y", "c", "--seed", 0, "--json",
+                          cwd=path.parent)
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    expected = estimate_mi(df, x="a", y="c", random_state=0)
+    assert record["estimator"] == "KSGEstimator"  # auto: 2 columns, 1000 rows
+    assert record["value"] == pytest.approx(expected.value, abs=1e-12)
+    assert record["std_error"] == pytest.approx(expected.std_error, abs=1e-12)
+    assert record["bits"] == pytest.approx(expected.value / math.log(2), abs=1e-12)
+    assert abs(record["value"] - TRUE_MI) < 3 * record["std_error"]  # 0.459 +- 0.046
+    assert (record["x"], record["y"], record["n_test"], record["held_out"]) == \
+        (["a"], ["c"], 1000, False)
+    assert record["params"]["random_state"] == 0
+
+
+def test_config_sets_estimator_parameters_and_flags_override_it(table):
+    path, _ = table
+    config = path.parent / "run.toml"
+    config.write_text('y = "c"\nx = ["a", "b"]\nseed = 0\ntest_size = 0.25\nquiet = true\n'
+                      '[estimator]\nname = "smile"\nmax_iter = 40\nhidden_dims = [16]\n')
+    done = skmist_command("estimate", path.name, "--config", config.name, "--test-size", 0.5,
+                          "--json", cwd=path.parent)
+    assert done.returncode == 0, done.stderr
+    record = json.loads(done.stdout)
+    assert record["estimator"] == "SMILEEstimator"
+    assert record["params"]["max_iter"] == 40 and record["params"]["hidden_dims"] == [16]
+    assert record["n_iter"] == 40  # the config's budget was the one trained
+    assert record["params"]["random_state"] == 0
+    # --test-size on the command line wins over the config's 0.25.
+    assert (record["n_train"], record["n_test"], record["held_out"]) == (500, 500, True)
+    assert record["x"] == ["a", "b"] and 0 < record["value"] < 1
+
+
+def test_user_errors_exit_2_with_one_line_and_no_traceback(table):
+    path, _ = table
+    done = skmist_command("estimate", "missing.csv", "--y", "c", cwd=path.parent)
+    assert done.returncode == 2
+    assert done.stderr == "skmist estimate: error: no such file: missing.csv\n"
+    assert done.stdout == ""
+
+
+# --- in-process ------------------------------------------------------------------------
+
+
+def test_estimate_prints_the_estimate_in_nats_and_bits(table, capsys):
+    path, df = table
+    status, out, _ = run_main(capsys, "estimate", path, "--x", "a,b", "--y", "c",
+                              "--estimator", "gaussian", "--seed", 0)
+    assert status == 0
+    expected = estimate_mi(df, x=["a", "b"], y="c", estimator="gaussian", random_state=0)
+    first, second = out.splitlines()
+    match = re.fullmatch(r"I\(a, b; c\) = (\S+) ± (\S+) nats = (\S+) ± (\S+) bits", first)
+    assert match, first
+    values = [float(v) for v in match.groups()]
+    assert values == pytest.approx([expected.value, expected.std_error, expected.bits,
+                                    expected.std_error_bits], abs=6e-5)
+    assert second == "GaussianEstimator: estimated on all 1,000 rows"
+
+
+def test_estimate_reads_stdin_and_labels(table, capsys, monkeypatch):
+    path, df = table
+    monkeypatch.setattr(sys, "stdin", io.StringIO(path.read_text()))
+    status, out, _ = run_main(capsys, "estimate", "-", "--x", "a", "--y", "label",
+                              "--seed", 0, "--json")
+    assert status == 0
+    # The label is the sign of a: I = H(label) = log 2 (0.693 nats, 1 bit).
+    assert json.loads(out)["bits"] == pytest.approx(1.0, abs=0.05)
+
+
+def test_parquet_needs_pyarrow(table, capsys, monkeypatch):
+    path, df = table
+    parquet = path.with_suffix(".parquet")
+    try:
+        df.to_parquet(parquet)
+    except ImportError:
+        parquet.write_bytes(b"PAR1")  # pandas cannot even write one: no engine here
+    else:
+        status, out, _ = run_main(capsys, "estimate", parquet, "--x", "a", "--y", "c",
+                                  "--estimator", "gaussian", "--json")
+        assert status == 0
+        assert json.loads(out)["value"] == pytest.approx(
+            estimate_mi(df, x="a", y="c", estimator="gaussian").value, abs=1e-12)
+    for module in ("pyarrow", "pyarrow.parquet", "fastparquet"):
+        monkeypatch.setitem(sys.modules, module, None)
+    status, _, err = run_main(capsys, "estimate", parquet, "--y", "c")
+    assert status == 2
+    assert err == (f"skmist estimate: error: reading {parquet} needs pyarrow: "
+                   "pip install \"skmist[parquet]\"\n")
+
+
+def test_errors_name_the_problem(table, capsys, tmp_path):
+    path, _ = table
+    cases = [
+        (["estimate", path, "--y", "q"],
+         f"{path} has no column 'q'; its columns are a, b, c, name, label"),
+        (["estimate", path, "--x", "a,zz", "--y", "c,q"],
+         f"{path} has no columns 'q', 'zz'; its columns are a, b, c, name, label"),
+        (["estimate", path, "--y", "c", "--estimator", "foo"],
+         "unknown estimator 'foo'; use 'auto' or one of: " + ", ".join(_estimator_classes())),
+        (["estimate", path, "--y", "c"],
+         f"the x columns ['name', 'label'] of {path} are not numeric; leave them out (name "
+         "the x columns with --x) or encode them as numbers first"),
+        (["select", path, "--target", "c"],
+         f"the feature columns ['name', 'label'] of {path} are not numeric; leave them out "
+         "(name the feature columns with --features) or encode them as numbers first"),
+        (["estimate", path, "--x", "a"], "name the y column(s) with --y (or y = ... in --config)"),
+        (["select", path, "--k", "2"],
+         "name the target column(s) with --target (or target = ... in --config)"),
+        (["estimate", path, "--y", "c", "--config", tmp_path / "none.toml"],
+         f"no such config file: {tmp_path / 'none.toml'}"),
+        (["estimate", path, "--x", "a", "--y", "c", "--device", "nonsense"],
+         "device='nonsense' is not a device torch knows; use 'auto', 'cpu', 'cuda' or "
+         "'cuda:<index>'"),
+    ]
+    for argv, message in cases:
+        status, out, err = run_main(capsys, *argv)
+        assert (status, out, err) == (2, "", f"skmist {argv[0]}: error: {message}\n")
+
+
+def test_config_errors(table, capsys, tmp_path):
+    path, _ = table
+    cases = [
+        ('[estimator]\nname = "smile"\nfoo = 1\n',
+         "SMILEEstimator has no parameter 'foo'; its parameters are activation, batch_size"),
+        ('[estimator]\nmax_iter = 10\n',
+         "the [estimator] table sets parameters ['max_iter'] but names no estimator"),
+        ('colour = "red"\n', "unknown option(s) ['colour'] for skmist estimate"),
+        ('y = \n', "is not valid TOML"),
+        ('[estimator]\nname = "smile"\nmax_iter = "many"\n',
+         "The 'max_iter' parameter of SMILEEstimator must be an int in the range [1, inf). "
+         "Got 'many' instead."),
+    ]
+    for text, message in cases:
+        config = tmp_path / "bad.toml"
+        config.write_text(text)
+        status, out, err = run_main(capsys, "estimate", path, "--x", "a", "--y", "c",
+                                    "--config", config, "--quiet")
+        assert status == 2 and out == ""
+        assert err.startswith("skmist estimate: error: ") and message in err, err
+
+
+def test_list_prints_a_table_of_names_classes_and_summaries(capsys):
+    status, out, _ = run_main(capsys, "list")
+    assert status == 0
+    lines = out.splitlines()
+    assert re.fullmatch(r"name +class +description", lines[0])
+    assert re.search(r"^ksg +KSGEstimator +Kraskov-Stögbauer-Grassberger k-nearest-neighbour "
+                     r"MI estimator\.$", out, re.M)
+    assert re.search(r"^smile +SMILEEstimator +SMILE: a Jensen-Shannon-trained critic", out,
+                     re.M)
+    # Multi-line summaries are joined into one line, without RST markup.
+    assert re.search(r"^binned +BinnedEstimator +Plug-in MI of codes: .* then the discrete MI "
+                     r"of the codes\.$", out, re.M)
+    assert "``" not in out
+    assert len([line for line in lines if re.match(r"^[a-z0-9]+ +[A-Za-z0-9]+Estimator ",
+                                                   line)]) == len(_estimator_classes())
+    assert lines[-1] == "auto: ksg for at most 6 columns (x and y) and 100,000 rows, smile " \
+                        "otherwise"
+
+
+def test_select_prints_the_selected_features_best_first(table, capsys):
+    path, df = table
+    status, out, _ = run_main(capsys, "select", path, "--target", "label",
+                              "--features", "a,b,c", "--threshold", 0.1, "--seed", 0)
+    assert status == 0
+    lines = out.splitlines()
+    assert re.fullmatch(r"rank +feature +MI \(nats\)", lines[0])
+    rows = [line.split() for line in lines[1:-1]]
+    # label = sign(a): a carries log 2 nats, c (correlated with a) less, b none.
+    assert [r[1] for r in rows] == ["a", "c"] and [r[0] for r in rows] == ["1", "2"]
+    assert float(rows[0][2]) == pytest.approx(math.log(2), abs=0.05)
+    assert 0.1 < float(rows[1][2]) < float(rows[0][2])
+    assert lines[-1] == ("selected 2 of 3 features (threshold=0.1) by their MI with label, "
+                         "KSGEstimator")
+
+
+def test_select_json(table, capsys):
+    path, _ = table
+    status, out, _ = run_main(capsys, "select", path, "--target", "c", "--features", "a,b",
+                              "--k", 1, "--n-permutations", 9, "--seed", 0, "--json")
+    assert status == 0
+    record = json.loads(out)
+    assert record["estimator"] == "KSGEstimator" and record["target"] == ["c"]
+    assert [row["feature"] for row in record["selected"]] == ["a"]
+    # a carries the information (0.51 nats), b none; a beats all 9 permutations.
+    assert record["selected"][0]["pvalue"] == pytest.approx(0.1)
+    assert record["scores"]["a"] == pytest.approx(TRUE_MI, abs=0.1)
+    assert record["scores"]["b"] < 0.05
+
+
+def test_benchmark_is_the_benchmark_runner(capsys, tmp_path):
+    with pytest.raises(SystemExit) as exit_:
+        main(["benchmark", "--help"])
+    assert exit_.value.code == 0
+    assert "usage: python -m skmist.benchmark" in capsys.readouterr().out
+    out_dir = tmp_path / "bench"
+    status, out, _ = run_main(capsys, "benchmark", "--estimators", "gaussian", "--tasks",
+                              "1v1-normal-0.75", "--n-samples", 200, "--out", out_dir,
+                              "--no-plots", "--quiet")
+    assert status == 0
+    results = pd.read_csv(out_dir / "results.csv")
+    assert results[["estimator", "task"]].values.tolist() == [["gaussian", "1v1-normal-0.75"]]
+    assert "| `gaussian` | 1 / 1 |" in out
