@@ -97,7 +97,7 @@ def _fill_doc(standardize, quantile):
     def fill(cls):
         fields = {
             **_DEFAULTS,
-            "standardize": repr(standardize),
+            "standardize": f'"{standardize}"' if isinstance(standardize, str) else standardize,
             "standardize_type": 'bool or "quantile"' if quantile else "bool",
             "quantile": _QUANTILE_DOC if quantile else "",
         }
@@ -235,7 +235,7 @@ def _noise(shape, generator, device, dtype):
                        dtype=dtype).to(device)
 
 
-@_fill_doc(standardize=True, quantile=True)
+@_fill_doc(standardize="quantile", quantile=True)
 class MINDEEstimator(_DiffusionEstimator):
     r"""MINDE: mutual information from score-based diffusion (Franzese et al., 2024).
 
@@ -410,7 +410,7 @@ class MINDEEstimator(_DiffusionEstimator):
         validation_fraction=0.1,
         n_iter_no_change=_DEFAULTS["n_iter_no_change"],
         tol=0.0,
-        standardize=True,
+        standardize="quantile",
         discrete_target="auto",
         device="auto",
         dtype="float32",
