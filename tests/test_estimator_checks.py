@@ -53,6 +53,8 @@ def test_tags_say_what_the_score_means(cls):
         "HybridEstimator": "estimate",
         "PQEstimator": "lower",
         "BinnedEstimator": "estimate",
+        "ConditionalKSGEstimator": "estimate",
+        "ChainRuleCMIEstimator": "estimate",
         "MINDEEstimator": "estimate",
         "MINDEEntropy": "estimate",
     }

@@ -1,5 +1,6 @@
 """skmist's estimators, one family per module."""
 
+from ._conditional import ChainRuleCMIEstimator, ConditionalKSGEstimator
 from ._diffusion import MINDEEntropy, MINDEEstimator
 from ._discriminative import (
     AlphaTUBAEstimator,
@@ -33,6 +34,8 @@ __all__ = [
     "BAEstimator",
     "BinnedEstimator",
     "CLUBEstimator",
+    "ChainRuleCMIEstimator",
+    "ConditionalKSGEstimator",
     "DoEEstimator",
     "FLOEstimator",
     "GMEstimator",
