@@ -205,9 +205,9 @@ class KSGEstimator(_NonparametricEstimator):
 
     References
     ----------
-    A. Kraskov, H. Stögbauer and P. Grassberger, Phys. Rev. E 69, 066138 (2004);
-    B. C. Ross, PLoS ONE 9(2), e87357 (2014); W. Gao, S. Kannan, S. Oh and
-    P. Viswanath, NeurIPS 2017.
+    A. Kraskov, H. Stögbauer and P. Grassberger, Phys. Rev. E 69, 066138 (2004); B. C.
+    Ross, PLoS ONE 9(2), e87357 (2014); W. Gao, S. Kannan, S. Oh and P. Viswanath,
+    NeurIPS 2017.
 
     Examples
     --------

@@ -167,7 +167,7 @@ def gaussian_reference_noise(x_t, alpha, sigma, reference_std=1.0):
 
     Parameters
     ----------
-    x_t : torch.Tensor of shape (*, d)
+    x_t : torch.Tensor of shape ``(*, d)``
     alpha, sigma : torch.Tensor broadcastable to ``x_t``
         From :func:`vp_schedule`.
     reference_std : float, default=1.0
@@ -175,7 +175,7 @@ def gaussian_reference_noise(x_t, alpha, sigma, reference_std=1.0):
 
     Returns
     -------
-    torch.Tensor of shape (*, d)
+    torch.Tensor of shape ``(*, d)``
     """
     chi = alpha**2 * reference_std**2 + sigma**2
     return sigma * x_t / chi

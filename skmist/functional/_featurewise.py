@@ -24,13 +24,13 @@ def featurewise_ksg(x, y, n_neighbors=3, *, discrete_features=False, discrete_ta
     Each column takes the estimator its kinds call for, as in scikit-learn's
     ``_compute_mi``:
 
-    ========================  =================  ================================
-    column                    y continuous       y discrete
-    ========================  =================  ================================
-    continuous                :func:`ksg` (v1)   :func:`ksg_cd` (Ross)
-    discrete                  :func:`ksg_cd` of  :func:`discrete_mi` (plug-in)
+    ========================  ===================  ================================
+    column                    y continuous         y discrete
+    ========================  ===================  ================================
+    continuous                :func:`ksg` (v1)     :func:`ksg_cd` (Ross)
+    discrete                  :func:`ksg_cd` of    :func:`discrete_mi` (plug-in)
                               y given the column
-    ========================  =================  ================================
+    ========================  ===================  ================================
 
     What depends on y alone is computed once for all columns. Values are **not**
     clipped at 0 (see :func:`ksg`); no scaling or noise is added (the estimators do

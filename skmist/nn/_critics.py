@@ -79,7 +79,7 @@ class JointCritic(_Critic):
 
 
 class SeparableCritic(_InnerProductCritic):
-    """Inner product of embeddings, ``g(x) . h(y)``: all n x n scores in one matmul.
+    """Inner product of embeddings, ``g(x) @ h(y)``: all n x n scores in one matmul.
 
     Parameters
     ----------
@@ -108,7 +108,7 @@ class SeparableCritic(_InnerProductCritic):
 
 
 class BilinearCritic(_InnerProductCritic):
-    """``g(x) . y`` with ``g`` an MLP onto y's space; ``hidden_dims=()`` gives
+    """``g(x) @ y`` with ``g`` an MLP onto y's space; ``hidden_dims=()`` gives
     ``x^T W y + b^T y``, the optimal InfoNCE critic for jointly Gaussian data.
 
     Parameters

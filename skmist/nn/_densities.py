@@ -76,7 +76,7 @@ class _Density(nn.Module):
 
         Parameters
         ----------
-        x : torch.Tensor of shape (*, context), default=None
+        x : torch.Tensor of shape ``(*, context)``, default=None
         sample_shape : tuple of int, default=()
             Leading dimensions of independent draws.
         generator : torch.Generator, default=None
