@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import BaseEstimator
 import torch
 from conftest import gaussian_pair
 from sklearn.model_selection import train_test_split
@@ -264,12 +265,24 @@ def test_device_and_random_state_are_set_only_when_given(pair):
 
 def test_an_estimator_without_estimate_has_no_standard_error(pair):
     X, y = pair
-    result = estimate_mi(X, y, estimator=BinnedEstimator(n_bins=8, random_state=0),
-                         random_state=0)
+
+    class ConstantMI(BaseEstimator):
+        def fit(self, X, y):
+            self.mi_ = 0.25
+            return self
+
+        def score(self, X, y):
+            return 0.25
+
+    result = estimate_mi(X, y, estimator=ConstantMI(), random_state=0)
+    assert result.value == 0.25
     assert result.std_error is None and result.std_error_bits is None
-    assert result.n_test == 400
-    assert re.fullmatch(r"MIResult\(0\.\d{3} nats \(0\.\d{3} bits\), BinnedEstimator, "
-                        r"n_test=400\)", repr(result))
+    assert repr(result) == "MIResult(0.250 nats (0.361 bits), ConstantMI, n_test=400)"
+    binned = estimate_mi(X, y, estimator=BinnedEstimator(n_bins=8, random_state=0),
+                         random_state=0)
+    assert 0 < binned.std_error < 0.1
+    assert re.fullmatch(r"MIResult\(0\.\d{3} ± 0\.\d{3} nats \(0\.\d{3} bits\), "
+                        r"BinnedEstimator, n_test=400\)", repr(binned))
 
 
 def test_a_large_standard_error_warns():

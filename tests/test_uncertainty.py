@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from skmist import GaussianEstimator, KSGEstimator, SMILEEstimator
+from skmist import BinnedEstimator, GaussianEstimator, KSGEstimator, SMILEEstimator
 
 RHO = 0.8
 TRUE_MI = -0.5 * np.log(1 - RHO**2)
@@ -51,6 +51,23 @@ def test_neural_standard_error_matches_the_spread_over_fresh_samples():
     a, b = draw(rng, 500)
     assert model.estimate(a, b) == model.score(a, b)
     assert isinstance(model.estimate(torch.tensor(a), torch.tensor(b)), float)
+
+
+@pytest.mark.parametrize("quantization", ["kmeans", "uniform"])
+def test_binned_standard_error_matches_the_spread_over_fresh_samples(quantization):
+    rng = np.random.default_rng(2)
+    model = BinnedEstimator(n_bins=8, quantization=quantization, random_state=0).fit(
+        *draw(rng, 3000)
+    )
+    values, errors = zip(*(model.estimate(*draw(rng, 2000), return_std=True)
+                           for _ in range(40)))
+    assert np.mean(errors) == pytest.approx(np.std(values), rel=0.3)
+    a, b = draw(rng, 500)
+    assert model.estimate(a, b) == model.score(a, b)
+    labels = np.where(b > 0, "up", "down")
+    categorical = BinnedEstimator(n_bins=8, random_state=0).fit(a, labels)
+    value, error = categorical.estimate(a, labels, return_std=True)
+    assert value == categorical.mi_ and 0 < error < 0.05
 
 
 def test_n_subsamples_is_checked():
