@@ -15,8 +15,9 @@ Rows:
 
 * ``1 thread``: ``KSGEstimator(n_jobs=1)``, one process, one thread: the algorithmic
   speed-up alone (scikit-learn's KSG is single-threaded too).
-* ``default``: ``MutualInfoSelector(k=5)``, one process; the tree queries use every
-  core (``KSGEstimator(n_jobs=-1)``).
+* ``default``: ``MutualInfoSelector(k=5)``, one process: the KSG estimator's
+  ``n_jobs=-1`` threads split the features, one tree thread each (the goal's
+  single-process configuration).
 * ``n_jobs=2``: features split over 2 joblib threads, one tree thread each.
 * scikit-learn with ``n_jobs=2`` (its own joblib parallelism over features), for
   reference.
