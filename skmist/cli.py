@@ -14,6 +14,7 @@ stderr and exit with status 2; a training run that diverges exits with status 1.
 import argparse
 import json
 import math
+import os
 import sys
 import warnings
 from pathlib import Path
@@ -71,6 +72,16 @@ def main(argv=None):
     ksg ...
     0
     """
+    try:
+        return _command(argv)
+    except BrokenPipeError:
+        # The reader left early (``skmist list | head``): exit quietly, with stdout on
+        # devnull so that the interpreter's last flush does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _command(argv):
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["benchmark"]:
         # The benchmark runner owns its options; hand them over untouched.

@@ -266,3 +266,14 @@ def test_benchmark_is_the_benchmark_runner(capsys, tmp_path):
     results = pd.read_csv(out_dir / "results.csv")
     assert results[["estimator", "task"]].values.tolist() == [["gaussian", "1v1-normal-0.75"]]
     assert "| `gaussian` | 1 / 1 |" in out
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path):
+    # `skmist list | head -1`: stdout is a pipe whose reader is gone.
+    code = ("import os, sys\nr, w = os.pipe()\nos.close(r)\nos.dup2(w, 1)\n"
+            "from skmist.cli import main\nsys.exit(main(['list']))")
+    env = {**os.environ, "PYTHONPATH": REPO, "OMP_NUM_THREADS": "1"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, cwd=tmp_path, timeout=120)
+    assert out.returncode == 1
+    assert out.stderr == ""
