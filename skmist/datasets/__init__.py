@@ -18,6 +18,8 @@ Evaluation of Mutual Information Estimators", NeurIPS 2023.
 
 from ._closed_forms import *  # noqa: F401,F403
 from ._closed_forms import __all__ as _closed_forms_all
+from ._conditional import *  # noqa: F401,F403
+from ._conditional import __all__ as _conditional_all
 from ._registry import *  # noqa: F401,F403
 from ._registry import __all__ as _registry_all
 from ._tasks import *  # noqa: F401,F403
@@ -25,4 +27,4 @@ from ._tasks import __all__ as _tasks_all
 from ._transforms import *  # noqa: F401,F403
 from ._transforms import __all__ as _transforms_all
 
-__all__ = [*_closed_forms_all, *_registry_all, *_tasks_all, *_transforms_all]
+__all__ = [*_closed_forms_all, *_conditional_all, *_registry_all, *_tasks_all, *_transforms_all]
