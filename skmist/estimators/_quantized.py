@@ -244,9 +244,7 @@ class BinnedEstimator(MIEstimator):
         -------
         float
         """
-        check_is_fitted(self, "codebook_x_")
-        X, y = self._validate_xy(X, y, reset=False)
-        return self._estimate(*self._tensors(X, y))
+        return self.estimate(X, y)
 
     def estimate(self, X, y, *, return_std=False):
         """Plug-in MI in nats of the codes of ``(X, y)``, and optionally its standard
