@@ -151,10 +151,7 @@ class NeuralMIEstimator(MIEstimator):
         float
             The estimate in nats.
         """
-        check_is_fitted(self, "model_")
-        x, y = self._prepare(X, y, reset=False)
-        x, y = self._standardize(x, y)
-        return self._checked_estimate(x, y)
+        return self._checked_estimate(*self._fitted_inputs(X, y))
 
     def estimate(self, X, y, *, return_std=False):
         """MI estimate in nats on ``(X, y)``, and optionally its standard error.
@@ -180,13 +177,20 @@ class NeuralMIEstimator(MIEstimator):
         float, or (float, float)
             The estimate in nats, and its standard error when ``return_std``.
         """
-        check_is_fitted(self, "model_")
-        x, y = self._prepare(X, y, reset=False)
-        terms = self._terms_on(*self._standardize(x, y))
+        terms = self._sample_terms(X, y)
         value = self._reduce_terms(terms).item()
         if not return_std:
             return value
         return value, standard_error(terms, self._influence_terms).item()
+
+    def _sample_terms(self, X, y):
+        """Per-sample terms of the estimate on raw ``(X, y)``, with the fitted model."""
+        return self._terms_on(*self._fitted_inputs(X, y))
+
+    def _fitted_inputs(self, X, y):
+        """Raw ``(X, y)`` validated and standardized as the fitted model takes them."""
+        check_is_fitted(self, "model_")
+        return self._standardize(*self._prepare(X, y, reset=False))
 
     # --- shared steps -----------------------------------------------------------------
 

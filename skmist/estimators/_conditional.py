@@ -12,7 +12,6 @@ signature and Pipelines, GridSearchCV and the estimator checks work unchanged.
   training loop, each term is an ordinary fit.
 """
 
-import math
 from numbers import Integral, Real
 
 import numpy as np
@@ -24,6 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import functional as F
 from .._neural import NeuralMIEstimator
+from ..functional._bounds import standard_error
 from ..base import MIEstimator, resolve_device
 from ..functional._neighbors import check_not_constant
 from ._discriminative import SMILEEstimator
@@ -451,10 +451,8 @@ class ChainRuleCMIEstimator(MIEstimator):
         X, y = self._validate_xy(X, y, reset=False)
         values, influences = [], []
         for estimator, columns in zip(terms, (X, _take_columns(X, self.conditioning_mask_))):
-            x_t, y_t = estimator._prepare(columns, y, reset=False)
-            rows = estimator._terms_on(*estimator._standardize(x_t, y_t))
+            rows = estimator._sample_terms(columns, y)
             values.append(estimator._reduce_terms(rows).item())
             influences.append(estimator._influence_terms(rows))
-        difference = influences[0] - influences[1]
-        error = difference.std().item() / math.sqrt(difference.shape[0])
-        return values[0] - values[1], error
+        # Paired: each row's influence on the difference is the difference of its two.
+        return values[0] - values[1], standard_error(influences[0] - influences[1]).item()

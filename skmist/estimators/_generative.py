@@ -12,7 +12,6 @@ from numbers import Integral, Real
 
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import check_is_fitted
 
 from .._neural import NeuralMIEstimator, chunk_rows
 from ..functional import _bounds, _generative
@@ -228,9 +227,7 @@ class _DensityEstimator(NeuralMIEstimator):
         -------
         float
         """
-        check_is_fitted(self, "model_")
-        x, y = self._prepare(X, y, reset=False)
-        x, y = self._standardize(x, y)
+        x, y = self._fitted_inputs(X, y)
         with torch.inference_mode():
             values = self._chunked(
                 lambda xs, ys: self._log_q_conditional(self.model_, xs, ys), x, y
