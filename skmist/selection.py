@@ -146,8 +146,11 @@ def _uses_featurewise_ksg(estimator):
     )
 
 
-def _ksg_block(X, index, y, estimator, discrete, discrete_target, threads):
-    x = torch.as_tensor(_columns(X, index))
+def _ksg_block(X, index, y, estimator, discrete, discrete_target, threads, jitter=None):
+    # A copy (index is an array): the jitter below writes in place.
+    x = torch.as_tensor(_columns(X, index), dtype=torch.float64)
+    if jitter is not None:
+        x = jitter(x, index)
     device = resolve_device(estimator.device)
     values = featurewise_ksg(
         x.to(device),
@@ -161,31 +164,60 @@ def _ksg_block(X, index, y, estimator, discrete, discrete_target, threads):
     return values.cpu().numpy()
 
 
+class _ContinuousJitter:
+    """scikit-learn's scaling and noise of X's continuous columns, a block at a time.
+
+    scikit-learn draws the noise of all continuous columns as one matrix (then y's);
+    the draw is made here, in that order, while the scaling and adding, which each
+    column does on its own, can run in the blocks' threads.
+    """
+
+    def __init__(self, estimator, discrete, rng, n_samples):
+        self.estimator = estimator
+        self.continuous = ~discrete
+        self.noise = estimator._noise_draw((n_samples, int(self.continuous.sum())), rng)
+        self.noise_column = np.cumsum(self.continuous) - 1
+
+    def __call__(self, x, index):
+        """Columns ``x`` (a tensor, modified in place) of X's columns ``index``."""
+        continuous = self.continuous[index]
+        if continuous.any():
+            draw = None if self.noise is None else self.noise[
+                :, self.noise_column[index[continuous]]]
+            x[:, continuous] = self.estimator._jitter_with(x[:, continuous], draw)
+        return x
+
+
 def _jittered(values, estimator, rng):
     """KSGEstimator's (= scikit-learn's) scaling and noise of continuous columns."""
     return estimator._jitter(torch.from_numpy(np.array(values, dtype=np.float64)), rng).numpy()
 
 
+def _deferred_ksg_inputs(estimator, X, y, discrete, discrete_target, rng):
+    """X as given, the ``_ContinuousJitter`` that its blocks take (None: all discrete),
+    and y after scikit-learn's scaling and noise (labels: integer codes)."""
+    n = X.shape[0]
+    jitter = None if discrete.all() else _ContinuousJitter(estimator, discrete, rng, n)
+    if discrete_target:
+        return X, jitter, _labels(y)
+    return X, jitter, _jittered(_continuous_target(y).reshape(n, -1), estimator, rng)
+
+
 def _ksg_inputs(estimator, X, y, discrete, discrete_target, rng):
     """X and y after scikit-learn's scaling and noise, in scikit-learn's order; labels
     as integer codes."""
-    n = X.shape[0]
-    if discrete.all():
-        X = X if scipy.sparse.issparse(X) else np.asarray(X, dtype=np.float64)
-    else:
-        X = np.array(X, dtype=np.float64)
-        # scikit-learn's order: the noise of all continuous columns as one matrix...
-        X[:, ~discrete] = _jittered(X[:, ~discrete], estimator, rng)
-    if discrete_target:
-        return X, _labels(y)
-    # ...then y's.
-    return X, _jittered(_continuous_target(y).reshape(n, -1), estimator, rng)
+    X, jitter, y = _deferred_ksg_inputs(estimator, X, y, discrete, discrete_target, rng)
+    if jitter is None:
+        return (X if scipy.sparse.issparse(X) else np.asarray(X, dtype=np.float64)), y
+    X = np.array(X, dtype=np.float64)
+    jitter(torch.from_numpy(X), np.arange(X.shape[1]))  # in place, through the shared memory
+    return X, y
 
 
 def _ksg_scores(estimator, X, y, discrete, discrete_target, rng, n_permutations, n_jobs):
     """Raw featurewise KSG scores and their permutation null, (p,) and (B, p)."""
     n, p = X.shape
-    X, y = _ksg_inputs(estimator, X, y, discrete, discrete_target, rng)
+    X, jitter, y = _deferred_ksg_inputs(estimator, X, y, discrete, discrete_target, rng)
     permutations = [rng.permutation(n) for _ in range(n_permutations)]
     workers = effective_n_jobs(n_jobs)
     if workers == 1 and resolve_device(estimator.device).type == "cpu":
@@ -199,7 +231,7 @@ def _ksg_scores(estimator, X, y, discrete, discrete_target, rng, n_permutations,
     threads = 1
     tasks = [
         (_ksg_block, (X, block, y if order is None else y[order], estimator, discrete,
-                      discrete_target, threads))
+                      discrete_target, threads, jitter))
         for order in [None, *permutations]
         for block in blocks
     ]

@@ -277,13 +277,23 @@ class KSGEstimator(_NonparametricEstimator):
 
     def _jitter(self, t, rng):
         """scikit-learn's preprocessing of continuous columns: scale, then noise."""
+        return self._jitter_with(t, self._noise_draw(tuple(t.shape), rng))
+
+    def _noise_draw(self, shape, rng):
+        """The standard normal noise ``_jitter`` adds (``None``: none), as an ndarray."""
+        if self.noise > 0 and not self.mixed:
+            return rng.standard_normal(size=shape)
+        return None
+
+    def _jitter_with(self, t, draw):
+        """``_jitter`` with its noise already drawn: column j needs only ``draw[:, j]``,
+        so blocks of columns can be preprocessed apart (and in parallel)."""
         if self.scale:
             std = t.std(dim=0, correction=0)
             t = t / torch.where(std > 0, std, torch.ones_like(std))
-        if self.noise > 0 and not self.mixed:
+        if draw is not None:
             amplitude = torch.clamp(t.abs().mean(dim=0), min=1.0) * self.noise
-            draw = torch.as_tensor(rng.standard_normal(size=tuple(t.shape)), device=t.device)
-            t = t + amplitude * draw
+            t = t + amplitude * torch.as_tensor(draw, device=t.device)
         return t
 
     def _estimate(self, X, y):
