@@ -242,6 +242,47 @@ class MIEstimator(BaseEstimator):
                 setattr(self, key, value.to(device))
 
 
+def _column_mask(spec, n_features, name, *, kinds, feature_names=None):
+    """The boolean mask of X's columns that ``spec`` names.
+
+    ``spec`` is a boolean mask, integer indices or (when ``feature_names`` is not
+    None) column names of X; ``name`` (the parameter) and ``kinds`` (what it accepts,
+    in words) make the error messages. Every parameter that picks columns parses them
+    here, with the same rules and messages.
+    """
+    values = np.asarray(spec)
+    if values.dtype == bool:
+        if values.shape != (n_features,):
+            raise ValueError(
+                f"{name} is a boolean mask of shape {values.shape}; X has {n_features} "
+                "features"
+            )
+        return values.copy()
+    if values.ndim != 1:
+        raise ValueError(f"{name} must be 1-D ({kinds}); got shape {values.shape}")
+    if values.size == 0 or values.dtype.kind in "iu":
+        values = values.astype(np.int64)
+        out_of_range = values[(values < 0) | (values >= n_features)]
+        if out_of_range.size:
+            raise ValueError(
+                f"{name} index {int(out_of_range[0])} is out of range for X with "
+                f"{n_features} features"
+            )
+        mask = np.zeros(n_features, dtype=bool)
+        mask[values] = True
+        return mask
+    if values.dtype.kind in "UO" and feature_names is not None:
+        names = [str(v) for v in values]
+        missing = [column for column in names if column not in set(feature_names)]
+        if missing:
+            raise ValueError(
+                f"{name} names columns {missing} that X does not have; X's columns are "
+                f"{list(feature_names)}"
+            )
+        return np.isin(feature_names, names)
+    raise ValueError(f"{name} must be {kinds}; got {spec!r}")
+
+
 def _as_writable_tensor(a):
     # torch cannot wrap a read-only array (e.g. a memmap) without a copy.
     return a if isinstance(a, torch.Tensor) else torch.as_tensor(np.require(a, requirements="W"))

@@ -404,3 +404,22 @@ def test_tags_say_the_score_is_an_estimate(cls):
     tags = cls().__sklearn_tags__()
     assert tags.mi_bound == "estimate"
     assert tags.target_tags.required
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ([[0, 1]], r"must be 1-D \(.*\); got shape \(1, 2\)"),
+        ([0.5], r"must be .*; got \[0.5\]"),
+        ([True, False], r"is a boolean mask of shape \(2,\); X has 3 features"),
+        ([3], r"index 3 is out of range for X with 3 features"),
+    ],
+)
+def test_column_specs_share_rules_and_messages(spec, message):
+    # discrete_features (KSG, selection) and conditioning parse columns alike.
+    x = np.random.default_rng(0).normal(size=(50, 3))
+    y = x[:, 0]
+    with pytest.raises(ValueError, match="discrete_features " + message):
+        KSGEstimator(discrete_features=spec).fit(x, y)
+    with pytest.raises(ValueError, match="conditioning " + message):
+        ConditionalKSGEstimator(conditioning=spec).fit(x, y)

@@ -24,7 +24,7 @@ from sklearn.utils.validation import check_is_fitted
 from .. import functional as F
 from .._neural import NeuralMIEstimator
 from ..functional._bounds import standard_error
-from ..base import MIEstimator, resolve_device
+from ..base import MIEstimator, _column_mask, resolve_device
 from ..functional._neighbors import check_not_constant
 from ._discriminative import SMILEEstimator
 from ._nonparametric import _COMMON_ATTRIBUTES, KSGEstimator, _NonparametricEstimator
@@ -47,47 +47,15 @@ def conditioning_mask(conditioning, n_features, feature_names=None):
         )
     if isinstance(conditioning, (Integral, str)) and not isinstance(conditioning, bool):
         conditioning = [conditioning]
-    values = np.asarray(conditioning)
-    if values.ndim != 1:
+    if feature_names is None and np.asarray(conditioning).dtype.kind in "UO":
         raise ValueError(
-            f"conditioning must be 1-D (indices, names or a mask); got shape {values.shape}"
+            f"conditioning names columns {[str(v) for v in conditioning]}, but X has no "
+            "column names: fit on a DataFrame with string column names, or pass column "
+            "indices"
         )
-    if values.dtype == bool:
-        if values.shape != (n_features,):
-            raise ValueError(
-                f"conditioning is a boolean mask of shape {values.shape}; X has "
-                f"{n_features} features"
-            )
-        mask = values.copy()
-    elif values.size == 0 or values.dtype.kind in "iu":
-        values = values.astype(np.int64)
-        out_of_range = values[(values < 0) | (values >= n_features)]
-        if out_of_range.size:
-            raise ValueError(
-                f"conditioning index {int(out_of_range[0])} is out of range for X with "
-                f"{n_features} features"
-            )
-        mask = np.zeros(n_features, dtype=bool)
-        mask[values] = True
-    elif values.dtype.kind in "UO":
-        names = [str(v) for v in values]
-        if feature_names is None:
-            raise ValueError(
-                f"conditioning names columns {names}, but X has no column names: fit on "
-                "a DataFrame with string column names, or pass column indices"
-            )
-        missing = [name for name in names if name not in set(feature_names)]
-        if missing:
-            raise ValueError(
-                f"conditioning names columns {missing} that X does not have; X's columns "
-                f"are {list(feature_names)}"
-            )
-        mask = np.isin(feature_names, names)
-    else:
-        raise ValueError(
-            "conditioning must be column indices, column names or a boolean mask; got "
-            f"{conditioning!r}"
-        )
+    mask = _column_mask(conditioning, n_features, "conditioning",
+                        kinds="column indices, column names or a boolean mask",
+                        feature_names=feature_names)
     if not mask.any():
         raise ValueError(
             "conditioning selects no column of X; name at least one (for I(X; y) without "

@@ -17,7 +17,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .. import functional as F
-from ..base import MIEstimator, resolve_device
+from ..base import MIEstimator, _column_mask, resolve_device
 from ..functional._histogram import (
     BIN_RULES,
     _bin_codes,
@@ -253,27 +253,8 @@ class KSGEstimator(_NonparametricEstimator):
         flags = self.discrete_features
         if isinstance(flags, (bool, np.bool_)):
             return np.full(n_features, bool(flags))
-        flags = np.asarray(flags)
-        if flags.dtype == bool:
-            if flags.shape != (n_features,):
-                raise ValueError(
-                    f"discrete_features is a boolean mask of shape {flags.shape}; X has "
-                    f"{n_features} features"
-                )
-            return flags
-        if flags.ndim != 1 or flags.dtype.kind not in "iu":
-            raise ValueError(
-                "discrete_features must be a bool, a boolean mask or integer column indices"
-            )
-        out_of_range = flags[(flags < 0) | (flags >= n_features)]
-        if out_of_range.size:
-            raise ValueError(
-                f"discrete_features index {int(out_of_range[0])} is out of range for X with "
-                f"{n_features} features"
-            )
-        mask = np.zeros(n_features, dtype=bool)
-        mask[flags] = True
-        return mask
+        return _column_mask(flags, n_features, "discrete_features",
+                            kinds="a bool, a boolean mask or integer column indices")
 
     def _jitter(self, t, rng):
         """scikit-learn's preprocessing of continuous columns: scale, then noise."""
