@@ -28,7 +28,7 @@ from ..functional._diffusion import (
     gaussian_reference_noise,
     vp_schedule,
 )
-from ..nn import Denoiser
+from ..nn import Denoiser, GaussianDenoiser
 
 __all__ = ["MINDEEntropy", "MINDEEstimator"]
 
@@ -181,8 +181,8 @@ class _DiffusionEstimator(NeuralMIEstimator):
         """Per-row squared error of the noise prediction on the diffused coordinates,
         at times and noise drawn from ``generator`` (on any device)."""
         t, _ = self._times((x.shape[0], 1), generator, x.device, x.dtype)
-        inputs, times, target, diffused, prior = self._noisy_inputs(x, y, t, generator)
-        error = (model(inputs, times) + prior - target).pow(2)
+        inputs, times, target, diffused, baseline = self._noisy_inputs(x, y, t, generator)
+        error = (model(inputs, times) + baseline - target).pow(2)
         if diffused is not None:
             error = error * diffused
         return error.sum(-1)
@@ -401,6 +401,7 @@ class MINDEEstimator(_DiffusionEstimator):
         **_DiffusionEstimator._parameter_constraints,
         "variant": [StrOptions({"conditional", "joint"})],
         "sigma": [Interval(Real, 0, None, closed="neither"), None],
+        "baseline": [StrOptions({"gaussian", "standard"})],
     }
 
     def __init__(
@@ -408,6 +409,7 @@ class MINDEEstimator(_DiffusionEstimator):
         *,
         variant="conditional",
         sigma=None,
+        baseline="gaussian",
         importance_sampling=True,
         n_time_samples=_DEFAULTS["n_time_samples"],
         hidden_dims=(128, 128),
@@ -428,6 +430,7 @@ class MINDEEstimator(_DiffusionEstimator):
     ):
         self.variant = variant
         self.sigma = sigma
+        self.baseline = baseline
         self.importance_sampling = importance_sampling
         self.n_time_samples = n_time_samples
         self.hidden_dims = hidden_dims
@@ -460,6 +463,28 @@ class MINDEEstimator(_DiffusionEstimator):
         return Denoiser(x_features + y_features, out, n_times=2,
                         hidden_dims=tuple(self.hidden_dims), activation=self.activation)
 
+    def _initialize(self, x, y):
+        super()._initialize(x, y)
+        x, y = self._standardize(x, y)
+        z = torch.cat([x, y], 1).detach().to("cpu", torch.float64)
+        if self.baseline == "gaussian":
+            mean, covariance = z.mean(0), torch.cov(z.T, correction=1).reshape(z.shape[1], -1)
+        else:
+            mean, covariance = torch.zeros(z.shape[1]), torch.eye(z.shape[1])
+        x_columns = range(x.shape[1])
+        y_columns = range(x.shape[1], z.shape[1])
+        if self.variant == "joint":
+            groups = {"joint": (range(z.shape[1]), ()), "x_given_y": (x_columns, y_columns),
+                      "y_given_x": (y_columns, x_columns)}
+        else:
+            diffused, condition = ((x_columns, y_columns) if self._diffuses_x()
+                                   else (y_columns, x_columns))
+            groups = {"conditional": (diffused, condition), "marginal": (diffused, ())}
+        self.baseline_ = torch.nn.ModuleDict({
+            name: GaussianDenoiser(covariance, diffused, condition, mean=mean)
+            for name, (diffused, condition) in groups.items()
+        }).to(self.device_)
+
     def _diffuses_x(self):
         # The conditional variant diffuses y given x, unless y is categorical: then X
         # given y (a one-hot vector is no density to diffuse, and I(X; Y) is symmetric).
@@ -472,8 +497,8 @@ class MINDEEstimator(_DiffusionEstimator):
 
     def _noisy_inputs(self, x, y, t, generator):
         """Denoiser inputs, times, target noise, mask of the diffused coordinates (None:
-        all) and the unit-Gaussian prediction the denoiser's output is added to, for
-        one random choice of score per row."""
+        all) and the Gaussian noise prediction (``baseline_``) the denoiser's output is
+        added to, for one random choice of score per row."""
         device = x.device
         n, dx = x.shape
         alpha, sigma, _ = vp_schedule(t)
@@ -485,7 +510,9 @@ class MINDEEstimator(_DiffusionEstimator):
             v_t = alpha * v + sigma * eps
             inputs = torch.cat([c * condition, v_t], dim=1)
             times = torch.cat([1 - condition, t], dim=1)
-            return inputs, times, eps, None, sigma * v_t
+            baseline = (condition * self.baseline_["conditional"](v_t, c, alpha, sigma)
+                        + (1 - condition) * self.baseline_["marginal"](v_t, c, alpha, sigma))
+            return inputs, times, eps, None, baseline
         eps_x = _noise(x.shape, generator, device, x.dtype)
         eps_y = _noise(y.shape, generator, device, y.dtype)
         # Half joint (both diffused), a quarter x | y, a quarter y | x.
@@ -497,7 +524,15 @@ class MINDEEstimator(_DiffusionEstimator):
         times = torch.cat([diffuse_x * t, diffuse_y * t], dim=1)
         target = torch.cat([eps_x, eps_y], dim=1)
         diffused = torch.cat([diffuse_x.expand(n, dx), diffuse_y.expand(n, y.shape[1])], 1)
-        return inputs, times, target, diffused, sigma * inputs
+        # Each row's baseline is that of its score; coordinates left clean are masked.
+        joint = self.baseline_["joint"](inputs, inputs[:, :0], alpha, sigma)
+        baseline = torch.cat([
+            diffuse_y * joint[:, :dx]
+            + (1 - diffuse_y) * self.baseline_["x_given_y"](x_in, y_in, alpha, sigma),
+            diffuse_x * joint[:, dx:]
+            + (1 - diffuse_x) * self.baseline_["y_given_x"](y_in, x_in, alpha, sigma),
+        ], dim=1)
+        return inputs, times, target, diffused, baseline
 
     # --- evaluation -------------------------------------------------------------------
 
@@ -507,10 +542,10 @@ class MINDEEstimator(_DiffusionEstimator):
         if self.variant == "conditional":
             v, c = self._diffused_and_condition(x, y)
             v_t = alpha * v + sigma * _noise(v.shape, generator, v.device, v.dtype)
-            prior = sigma * v_t
-            conditional = model(torch.cat([c, v_t], 1), torch.cat([zero, t], 1)) + prior
-            marginal = model(torch.cat([torch.zeros_like(c), v_t], 1),
-                             torch.cat([one, t], 1)) + prior
+            conditional = (model(torch.cat([c, v_t], 1), torch.cat([zero, t], 1))
+                           + self.baseline_["conditional"](v_t, c, alpha, sigma))
+            marginal = (model(torch.cat([torch.zeros_like(c), v_t], 1), torch.cat([one, t], 1))
+                        + self.baseline_["marginal"](v_t, c, alpha, sigma))
             if self.sigma is None:
                 return _girsanov_terms(conditional, marginal, weight)
             reference = gaussian_reference_noise(v_t, alpha, sigma, self.sigma)
@@ -519,15 +554,17 @@ class MINDEEstimator(_DiffusionEstimator):
         dx = x.shape[1]
         x_t = alpha * x + sigma * _noise(x.shape, generator, x.device, x.dtype)
         y_t = alpha * y + sigma * _noise(y.shape, generator, y.device, y.dtype)
-        prior = sigma * torch.cat([x_t, y_t], 1)
-        joint = model(torch.cat([x_t, y_t], 1), torch.cat([t, t], 1)) + prior
-        x_given_y = model(torch.cat([x_t, y], 1), torch.cat([t, zero], 1))[:, :dx]
-        y_given_x = model(torch.cat([x, y_t], 1), torch.cat([zero, t], 1))[:, dx:]
-        conditional = torch.cat([x_given_y, y_given_x], 1) + prior
+        z_t = torch.cat([x_t, y_t], 1)
+        joint = (model(z_t, torch.cat([t, t], 1))
+                 + self.baseline_["joint"](z_t, z_t[:, :0], alpha, sigma))
+        x_given_y = (model(torch.cat([x_t, y], 1), torch.cat([t, zero], 1))[:, :dx]
+                     + self.baseline_["x_given_y"](x_t, y, alpha, sigma))
+        y_given_x = (model(torch.cat([x, y_t], 1), torch.cat([zero, t], 1))[:, dx:]
+                     + self.baseline_["y_given_x"](y_t, x, alpha, sigma))
+        conditional = torch.cat([x_given_y, y_given_x], 1)
         if self.sigma is None:
             return _girsanov_terms(joint, conditional, weight)
-        reference = gaussian_reference_noise(torch.cat([x_t, y_t], 1), alpha, sigma,
-                                             self.sigma)
+        reference = gaussian_reference_noise(z_t, alpha, sigma, self.sigma)
         return (_girsanov_terms(conditional, reference, weight)
                 - _girsanov_terms(joint, reference, weight))
 

@@ -8,7 +8,7 @@ from ._critics import (
     SeparableCritic,
     pair_scores,
 )
-from ._denoiser import Denoiser
+from ._denoiser import Denoiser, GaussianDenoiser
 from ._densities import CategoricalDensity, FlowDensity, GaussianDensity, MixtureDensity
 from ._mlp import ACTIVATIONS, MLP
 
@@ -19,6 +19,7 @@ __all__ = [
     "CategoricalDensity",
     "Denoiser",
     "FlowDensity",
+    "GaussianDenoiser",
     "GaussianDensity",
     "JointCritic",
     "MLP",

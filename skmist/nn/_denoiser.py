@@ -103,3 +103,75 @@ class Denoiser(nn.Module):
             scale, shift = film(embedding).chunk(2, dim=-1)
             h = self.activation(layer(h) * (1 + scale) + shift)
         return self.output(h)
+
+
+class GaussianDenoiser(nn.Module):
+    r"""The exact noise prediction of a Gaussian: a denoiser with nothing to learn.
+
+    For :math:`Z \sim N(\mu, \Sigma)` split into diffused coordinates :math:`V` and
+    clean condition coordinates :math:`C`, the VP diffusion :math:`V_t = \alpha_t V +
+    \sigma_t \varepsilon` given :math:`C = c` is Gaussian with mean :math:`\alpha_t m(c)`,
+    :math:`m(c) = \mu_V + B (c - \mu_C)`, and covariance :math:`\alpha_t^2 S +
+    \sigma_t^2 I` (:math:`B = \Sigma_{VC} \Sigma_{CC}^{+}`, :math:`S = \Sigma_{VV} - B
+    \Sigma_{CV}`), so
+
+    .. math:: \hat\varepsilon(v_t, c, t) = -\sigma_t \nabla \log p_t(v_t \mid c)
+              = \sigma_t (\alpha_t^2 S + \sigma_t^2 I)^{-1} (v_t - \alpha_t m(c)).
+
+    MINDE adds a learned denoiser's output to it, which then learns only how the data
+    depart from their Gaussian; with :math:`\Sigma = I` it is :math:`\sigma_t v_t`.
+
+    Parameters
+    ----------
+    covariance : torch.Tensor of shape (d, d)
+        Covariance of the variables.
+    diffused : sequence of int
+        Indices of the diffused coordinates :math:`V`.
+    condition : sequence of int, default=()
+        Indices of the clean coordinates :math:`C`; the others are marginalised.
+    mean : torch.Tensor of shape (d,), default=None
+        Mean of the variables; ``None``: zero.
+    min_variance : float, default=1e-2
+        Floor of the eigenvalues of :math:`S`: a near-deterministic direction of
+        non-Gaussian data would otherwise make the prediction of its departures huge
+        at small times, for the learned part to cancel.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmist.nn import GaussianDenoiser
+    >>> g = GaussianDenoiser(torch.eye(2), diffused=[0], condition=[1])
+    >>> alpha, sigma = torch.tensor([[0.6]]), torch.tensor([[0.8]])
+    >>> g(torch.tensor([[1.0]]), torch.tensor([[5.0]]), alpha, sigma)  # sigma * v_t
+    tensor([[0.8000]])
+    """
+
+    def __init__(self, covariance, diffused, condition=(), mean=None, min_variance=1e-2):
+        super().__init__()
+        covariance = torch.as_tensor(covariance, dtype=torch.float64)
+        mean = (torch.zeros(covariance.shape[0], dtype=torch.float64) if mean is None
+                else torch.as_tensor(mean, dtype=torch.float64))
+        diffused = torch.as_tensor(list(diffused), dtype=torch.long)
+        condition = torch.as_tensor(list(condition), dtype=torch.long)
+        s_vv = covariance[diffused][:, diffused]
+        s_vc = covariance[diffused][:, condition]
+        s_cc = covariance[condition][:, condition]
+        # The pseudo-inverse: one-hot labels (a categorical condition) are collinear.
+        regression = s_vc @ torch.linalg.pinv(s_cc, hermitian=True)
+        residual = s_vv - regression @ s_vc.T
+        variances, axes = torch.linalg.eigh((residual + residual.T) / 2)
+        self.register_buffer("regression", regression)
+        # m(c) = offset + B c
+        self.register_buffer("offset", mean[diffused] - regression @ mean[condition])
+        self.register_buffer("variances", variances.clamp_min(min_variance))
+        self.register_buffer("axes", axes)
+
+    def forward(self, v_t, c, alpha, sigma):
+        """Noise prediction ``(*, n_diffused)`` at ``v_t (*, n_diffused)`` given
+        ``c (*, n_condition)``, with ``alpha`` and ``sigma`` of shape ``(*, 1)``."""
+        regression, offset, variances, axes = (b.to(v_t.dtype) for b in (
+            self.regression, self.offset, self.variances, self.axes))
+        mean = offset + c @ regression.T if regression.shape[1] else offset
+        centred = v_t - alpha * mean
+        along_axes = (centred @ axes) / (alpha ** 2 * variances + sigma ** 2)
+        return sigma * (along_axes @ axes.T)
