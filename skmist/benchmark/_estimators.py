@@ -49,8 +49,10 @@ def register_estimator(name, factory, *, overwrite=False):
 
 for _name in _estimators.__all__:
     _cls = getattr(_estimators, _name)
+    # The conditional estimators (a ``conditioning`` parameter) measure I(X; y | Z),
+    # which the tasks do not define.
     if _name.endswith("Estimator") and isinstance(_cls, type) \
-            and issubclass(_cls, BaseEstimator):
+            and issubclass(_cls, BaseEstimator) and "conditioning" not in _cls().get_params():
         register_estimator(_name.removesuffix("Estimator").lower(), _cls)
 
 # Both variants of MINDE are estimators of the paper ("minde" is the conditional one).
