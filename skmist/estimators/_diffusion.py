@@ -298,7 +298,9 @@ class MINDEEstimator(_DiffusionEstimator):
         ``standardize``), one per score (:class:`skmist.nn.GaussianDenoiser`), so
         that the network learns only how the data depart from it; or that of
         :math:`N(0, I)`, :math:`\sigma_t z_t` (the network learns all of the
-        dependence). See Notes.
+        dependence). See Notes. The Gaussian is fitted once, on the data of the
+        first ``fit`` or ``partial_fit`` call: when that is a small batch of many
+        columns, prefer ``"standard"``.
     {parameters}
     discrete_target : bool or "auto", default="auto"
         One-hot encode y. A categorical y is never diffused: the conditional variant
