@@ -1,10 +1,13 @@
 """MI of a joint Gaussian: from a covariance matrix, or from samples (the CCA view)."""
 
+import math
+
 import torch
+from scipy.special import digamma
 
 from ._neighbors import as_float_samples, check_not_constant, check_same_length
 
-__all__ = ["gaussian_mi", "gaussian_mi_from_covariance"]
+__all__ = ["gaussian_mi", "gaussian_mi_bias", "gaussian_mi_from_covariance"]
 
 
 def gaussian_mi_from_covariance(cov, dx):
@@ -103,3 +106,59 @@ def gaussian_mi(x, y):
     check_not_constant(x, "x")
     check_not_constant(y, "y")
     return gaussian_mi_from_covariance(torch.cov(z.T), x.shape[1])
+
+
+def gaussian_mi_bias(dim_x, dim_y, n_samples):
+    r"""Expected excess of :func:`gaussian_mi` over the true MI on Gaussian data, in nats.
+
+    With :math:`(n - 1) S \sim W_d(\Sigma, n - 1)` for the sample covariance
+    :math:`S` of :math:`n` rows, :math:`E \log\det S = \log\det\Sigma + b(d)`,
+    :math:`b(d) = \sum_{i=1}^{d} \psi\left(\frac{n - i}{2}\right) + d
+    \log\frac{2}{n - 1}`, whatever :math:`\Sigma` is. The plug-in MI is a combination
+    of three such log-determinants, so its bias is
+
+    .. math:: \tfrac12 \left(b(d_x) + b(d_y) - b(d_x + d_y)\right)
+              \approx \frac{d_x d_y}{2 n},
+
+    the same for every Gaussian: subtracting it leaves an unbiased estimate. It is
+    what spurious sample correlations add when many coordinates meet few rows
+    (0.28 nats at 50 + 50 dimensions and 4,500 rows).
+
+    Parameters
+    ----------
+    dim_x, dim_y : int
+        Dimensions of X and Y, at least 1.
+    n_samples : int
+        Rows of the sample covariance; more than ``dim_x + dim_y``.
+
+    Returns
+    -------
+    float
+        In nats, positive.
+
+    References
+    ----------
+    T. W. Anderson, "An Introduction to Multivariate Statistical Analysis", 3rd ed.
+    (2003), section 7.5 (the distribution of the generalized variance).
+
+    Examples
+    --------
+    >>> from skmist.functional import gaussian_mi_bias
+    >>> round(gaussian_mi_bias(50, 50, 4500), 3), round(50 * 50 / (2 * 4500), 3)
+    (0.281, 0.278)
+    """
+    for name, value in (("dim_x", dim_x), ("dim_y", dim_y), ("n_samples", n_samples)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"{name} must be a positive integer; got {value!r}")
+    if n_samples <= dim_x + dim_y:
+        raise ValueError(
+            f"n_samples={n_samples} must exceed dim_x + dim_y = {dim_x + dim_y} for a "
+            "non-singular sample covariance"
+        )
+
+    def log_det_bias(d):
+        i = torch.arange(1, d + 1, dtype=torch.float64)
+        return float(digamma(((n_samples - i) / 2).numpy()).sum()) + d * math.log(
+            2 / (n_samples - 1))
+
+    return 0.5 * (log_det_bias(dim_x) + log_det_bias(dim_y) - log_det_bias(dim_x + dim_y))
