@@ -177,6 +177,20 @@ def test_the_gaussian_baseline_carries_the_gaussian_mi(variant):
     assert scores["standard"] == 0
 
 
+def test_the_baseline_plug_in_bias_is_removed_from_every_estimate():
+    from skmist.functional import gaussian_mi_bias
+
+    x, y = gaussian_pair(1000, 3, 0.5, 4)
+    est = MINDEEstimator(**TINY, random_state=0).fit(x, y)
+    n_train = 1000 - 100  # validation_fraction=0.1
+    assert est.baseline_bias_ == pytest.approx(gaussian_mi_bias(3, 3, n_train))
+    terms = est._terms_on(*est._fitted_inputs(x, y))
+    assert est.score(x, y) == pytest.approx(terms.mean().item() - est.baseline_bias_)
+    assert MINDEEstimator(**TINY, baseline="standard").fit(x, y).baseline_bias_ == 0
+    labels = (x[:, 0] > 0).astype(str)  # one-hot labels are no Gaussian
+    assert MINDEEstimator(**TINY).fit(x, labels).baseline_bias_ == 0
+
+
 # --- accuracy at a small budget ----------------------------------------------------------
 
 
