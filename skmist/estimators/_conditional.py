@@ -69,6 +69,17 @@ def conditioning_mask(conditioning, n_features, feature_names=None):
     return mask
 
 
+def _validate_with_conditioning(estimator, X, y):
+    """The fit prologue of the conditional estimators: validate ``(X, y)`` (resetting
+    ``n_features_in_``) and set ``conditioning_mask_`` from ``estimator.conditioning``."""
+    X, y = estimator._validate_xy(X, y, reset=True)
+    estimator.conditioning_mask_ = conditioning_mask(
+        estimator.conditioning, estimator.n_features_in_,
+        getattr(estimator, "feature_names_in_", None),
+    )
+    return X, y
+
+
 def _take_columns(X, mask):
     if isinstance(X, torch.Tensor):
         return X[:, torch.as_tensor(mask, device=X.device)]
@@ -209,10 +220,7 @@ class ConditionalKSGEstimator(_NonparametricEstimator):
         -------
         self : object
         """
-        X, y = self._validate_xy(X, y, reset=True)
-        self.conditioning_mask_ = conditioning_mask(
-            self.conditioning, self.n_features_in_, getattr(self, "feature_names_in_", None)
-        )
+        X, y = _validate_with_conditioning(self, X, y)
         self.device_ = resolve_device(self.device)
         self.mi_ = self._estimate(X, y)
         return self
@@ -339,10 +347,7 @@ class ChainRuleCMIEstimator(MIEstimator):
         -------
         self : object
         """
-        X, y = self._validate_xy(X, y, reset=True)
-        self.conditioning_mask_ = conditioning_mask(
-            self.conditioning, self.n_features_in_, getattr(self, "feature_names_in_", None)
-        )
+        X, y = _validate_with_conditioning(self, X, y)
         base = SMILEEstimator() if self.estimator is None else self.estimator
         if not isinstance(base, MIEstimator):
             raise TypeError(
