@@ -187,6 +187,12 @@ class _ContinuousJitter:
             x[:, continuous] = self.estimator._jitter_with(x[:, continuous], draw)
         return x
 
+    def all_columns(self, X):
+        """A float64 copy of X with every continuous column preprocessed."""
+        X = np.array(X, dtype=np.float64)
+        self(torch.from_numpy(X), np.arange(X.shape[1]))  # in place, through the shared memory
+        return X
+
 
 def _jittered(values, estimator, rng):
     """KSGEstimator's (= scikit-learn's) scaling and noise of continuous columns."""
@@ -209,9 +215,7 @@ def _ksg_inputs(estimator, X, y, discrete, discrete_target, rng):
     X, jitter, y = _deferred_ksg_inputs(estimator, X, y, discrete, discrete_target, rng)
     if jitter is None:
         return (X if scipy.sparse.issparse(X) else np.asarray(X, dtype=np.float64)), y
-    X = np.array(X, dtype=np.float64)
-    jitter(torch.from_numpy(X), np.arange(X.shape[1]))  # in place, through the shared memory
-    return X, y
+    return jitter.all_columns(X), y
 
 
 def _ksg_scores(estimator, X, y, discrete, discrete_target, rng, n_permutations, n_jobs):
@@ -850,8 +854,7 @@ def mutual_info_matrix(X, estimator=None, *, discrete_features="auto", random_st
     matrix = np.zeros((p, p))
     if _uses_featurewise_ksg(estimator):
         if not discrete.all():
-            X = np.array(X)
-            X[:, ~discrete] = _jittered(X[:, ~discrete], estimator, rng)
+            X = _ContinuousJitter(estimator, discrete, rng, n).all_columns(X)
         threads = estimator.n_jobs if effective_n_jobs(n_jobs) == 1 else 1
         # Column j against the columns after it: each pair once (KSG is symmetric).
         tasks = [
