@@ -20,7 +20,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._neural import NeuralMIEstimator
-from ..base import _check_tensor, _reject_non_numeric_columns
+from ..base import _check_tensor, _reject_non_numeric_columns, resolve_dtype
 from ..functional import gaussian_mi_bias
 from ..functional._diffusion import (
     _gaussian_cross_entropy_terms,
@@ -509,10 +509,11 @@ class MINDEEstimator(_DiffusionEstimator):
             diffused, condition = ((x_columns, y_columns) if self._diffuses_x()
                                    else (y_columns, x_columns))
             groups = {"conditional": (diffused, condition), "marginal": (diffused, ())}
+        # In the model's dtype: a float64 buffer would be cast at every step.
         self.baseline_ = torch.nn.ModuleDict({
             name: GaussianDenoiser(covariance, diffused, condition, mean=mean)
             for name, (diffused, condition) in groups.items()
-        }).to(self.device_)
+        }).to(device=self.device_, dtype=resolve_dtype(self.dtype))
         # The baseline carries the Gaussian MI of the sample covariance, which spurious
         # sample correlations bias up by a known amount (about dx dy / 2n): removed
         # from every estimate. Not for one-hot labels, which are no Gaussian.
