@@ -17,7 +17,7 @@ import torch
 from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import train_test_split
 
-from ._neural import UNRELIABLE_STANDARD_ERROR, UnreliableEstimateWarning
+from ._neural import UNRELIABLE_STANDARD_ERROR, NeuralMIEstimator, UnreliableEstimateWarning
 from .base import MIEstimator
 
 __all__ = ["MIResult", "estimate_mi"]
@@ -98,8 +98,10 @@ class MIResult:
 
 
 def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="auto",
-                random_state=None, verbose=True, *, epochs=1):
+                random_state=None, verbose=True, *, conditioning=None, epochs=1):
     """Estimate the mutual information between x and y, with a standard error.
+
+    With ``conditioning``, the conditional mutual information I(x; y | z) instead.
 
     Parameters
     ----------
@@ -145,6 +147,17 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
         parameter; None keeps the estimator's own.
     verbose : bool, default=True
         Show a progress bar while training (set on the estimator's ``verbose``).
+    conditioning : column name, list of names, or array-like, default=None
+        Z, to estimate I(x; y | z): the columns (keys) of a DataFrame (dict) to condition
+        on, which ``x=None`` then leaves out; with an array ``data``, Z's values, of
+        shape (n_samples,) or (n_samples, n_features_z), as for ``y``. Z is appended to
+        x's columns and named by the conditional estimators' ``conditioning``
+        parameter. ``estimator="auto"`` then picks
+        :class:`~skmist.ConditionalKSGEstimator` when x, y and z have at most 6 columns
+        together and there are at most 100,000 rows, and otherwise
+        :class:`~skmist.ChainRuleCMIEstimator` with :class:`~skmist.SMILEEstimator`; an
+        estimator that does not condition (``"smile"``, an instance) is used for both
+        terms of ``ChainRuleCMIEstimator``'s chain rule. Not for DataLoaders.
     epochs : int, default=1
         DataLoader only: passes over the training batches.
 
@@ -206,18 +219,42 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
     ...                      estimator=SMILEEstimator(max_iter=300))
     >>> result.n_train, result.n_test, abs(result.value - 0.51) < 0.15
     (1600, 400, True)
+
+    The conditional MI given a column: here "a" and "c" share "b", and I(a; c | b) is
+    0.35 nats:
+
+    >>> b = rng.normal(size=2000)
+    >>> df = pd.DataFrame({"a": b + rng.normal(size=2000), "b": b})
+    >>> df["c"] = df["a"] + rng.normal(size=2000)
+    >>> result = estimate_mi(df, x="a", y="c", conditioning="b", random_state=0)
+    >>> type(result.estimator).__name__, round(result.value, 1)
+    ('ConditionalKSGEstimator', 0.3)
     """
     if _is_loader(data) or _is_loader_pair(data):
+        if conditioning is not None:
+            raise ValueError(
+                "conditioning is not supported with DataLoaders: append Z's columns to "
+                "x's and pass estimator=ChainRuleCMIEstimator(conditioning=...)"
+            )
         return _estimate_streaming(data, x, y, estimator, test_size, device, random_state,
                                    verbose, epochs)
     _check_test_size(test_size)
-    X, Y = _inputs(data, x, y)
+    X, Y, Z = _inputs(data, x, y, conditioning)
     n_samples = _n_rows(X)
     if n_samples != _n_rows(Y):
         raise ValueError(f"x has {n_samples} rows but y has {_n_rows(Y)}; they must match")
     n_columns = _n_columns(X) + _n_columns(Y)
-    est = _configure(_resolve_estimator(estimator, n_samples, n_columns),
-                     device, random_state, verbose)
+    if Z is None:
+        est = _resolve_estimator(estimator, n_samples, n_columns)
+    else:
+        if _n_rows(Z) != n_samples:
+            raise ValueError(f"x has {n_samples} rows but conditioning has {_n_rows(Z)}; "
+                             "they must match")
+        mask = np.r_[np.zeros(_n_columns(X), bool), np.ones(_n_columns(Z), bool)]
+        X = _append_columns(X, Z)
+        est = _conditional_estimator(estimator, mask, n_samples, n_columns + _n_columns(Z))
+    est = _configure(est, device, random_state, verbose)
+    _check_held_out_rows(est, test_size, n_samples)
     if _is_nonparametric(est) or test_size == 0:
         est.fit(X, Y)
         value, error = _estimate_with_error(est, X, Y, random_state)
@@ -294,14 +331,45 @@ def _resolve_estimator(estimator, n_samples=None, n_columns=None):
     )
 
 
-def _configure(est, device, random_state, verbose):
+def _conditional_estimator(estimator, mask, n_samples, n_columns):
+    """A fresh estimator of I(X; y | Z), Z the columns of X that ``mask`` selects.
+
+    "auto" mirrors the rule without Z, over the columns of x, y and z together (a
+    kNN estimate's bias grows with the dimension of its joint space).
+    """
+    from .estimators import ChainRuleCMIEstimator, ConditionalKSGEstimator
+
+    if isinstance(estimator, str) and estimator.lower() == "auto":
+        if _auto_name(n_samples, n_columns) == "ksg":
+            return ConditionalKSGEstimator(conditioning=mask)
+        return ChainRuleCMIEstimator(conditioning=mask,
+                                     estimator=_resolve_estimator(AUTO_NEURAL))
+    est = _resolve_estimator(estimator)
     params = est.get_params(deep=False)
-    update = {"verbose": verbose} if "verbose" in params else {}
-    if device != "auto" and "device" in params:
-        update["device"] = device
-    if random_state is not None and "random_state" in params:
-        update["random_state"] = random_state
-    return est.set_params(**update)
+    if "conditioning" not in params:
+        return ChainRuleCMIEstimator(conditioning=mask, estimator=est)
+    if params["conditioning"] is not None:
+        raise ValueError(
+            f"conditioning is given twice: {type(est).__name__}(conditioning="
+            f"{params['conditioning']!r}) and estimate_mi(conditioning=...); set one"
+        )
+    return est.set_params(conditioning=mask)
+
+
+def _configure(est, device, random_state, verbose):
+    params = est.get_params(deep=True)
+
+    def key(name):
+        # The estimator's own parameter, else that of the estimator it wraps
+        # (ChainRuleCMIEstimator's ``estimator``).
+        return next((k for k in (name, f"estimator__{name}") if k in params), None)
+
+    update = {key("verbose"): verbose}
+    if device != "auto":
+        update[key("device")] = device
+    if random_state is not None:
+        update[key("random_state")] = random_state
+    return est.set_params(**{k: v for k, v in update.items() if k is not None})
 
 
 def _is_nonparametric(est):
@@ -311,13 +379,22 @@ def _is_nonparametric(est):
 
 
 def _estimate_with_error(est, X, y, random_state):
-    if not hasattr(est, "estimate"):
+    if not hasattr(est, "estimate") or not _has_standard_error(est):
         return float(est.score(X, y)), None
     kwargs = {"return_std": True}
     if "random_state" in inspect.signature(est.estimate).parameters:
         kwargs["random_state"] = random_state
     value, error = est.estimate(X, y, **kwargs)
     return float(value), float(error)
+
+
+def _has_standard_error(est):
+    from .estimators import ChainRuleCMIEstimator
+
+    # The chain rule's paired standard error needs the per-sample terms of trained
+    # inner estimators; with a kNN one it has none.
+    return not isinstance(est, ChainRuleCMIEstimator) or isinstance(
+        est.joint_estimator_, NeuralMIEstimator)
 
 
 def _result(est, value, error, n_train, n_test, held_out):
@@ -349,16 +426,38 @@ def _check_test_size(test_size):
         )
 
 
-def _inputs(data, x, y):
-    """``(X, y)`` from any of the array, DataFrame and dict forms."""
+def _check_held_out_rows(est, test_size, n_samples):
+    """Fail before training when the split would leave too few rows on either side."""
+    if _is_nonparametric(est) or test_size == 0:
+        return
+    # train_test_split's rounding: the test side is the ceiling of the fraction.
+    n_test = test_size if isinstance(test_size, (int, np.integer)) else math.ceil(
+        test_size * n_samples)
+    if n_test < 2:
+        raise ValueError(
+            f"test_size={test_size!r} holds out {n_test} of the {n_samples} rows; the "
+            "held-out estimate needs at least 2 (a fraction in (0, 1), or a number of "
+            "rows >= 2)"
+        )
+    if n_samples - n_test < 2:
+        raise ValueError(
+            f"test_size={test_size!r} holds out {n_test} of the {n_samples} rows, which "
+            f"leaves {n_samples - n_test} to train on; hold out fewer"
+        )
+
+
+def _inputs(data, x, y, conditioning=None):
+    """``(X, y, Z)`` from any of the array, DataFrame and dict forms; Z is None
+    without ``conditioning``."""
     table = isinstance(data, (pd.DataFrame, Mapping))
     if y is None and x is not None and ((not _is_names(x)) if table else np.ndim(x) > 0):
         # estimate_mi(X, y): target values as the second positional argument.
         x, y = None, x
     if isinstance(data, pd.DataFrame):
-        return _from_table(data, x, y, "column", "the DataFrame", list(data.columns))
+        return _from_table(data, x, y, "column", "the DataFrame", list(data.columns),
+                           conditioning)
     if isinstance(data, Mapping):
-        return _from_table(data, x, y, "key", "the dict", list(data))
+        return _from_table(data, x, y, "key", "the dict", list(data), conditioning)
     if isinstance(data, str):
         raise TypeError(
             "data is a string; pass an array, a DataFrame, a dict of arrays or a "
@@ -374,13 +473,14 @@ def _inputs(data, x, y):
         )
     if y is None:
         raise TypeError("y is missing: call estimate_mi(X, y) or estimate_mi((X, y))")
-    if np.ndim(y) == 0:
-        raise TypeError(
-            f"y={y!r} looks like a column name, but data is a "
-            f"{type(data).__name__}, which has none; pass the target values, or a "
-            "DataFrame or dict as data"
-        )
-    return data, y
+    for name, values in (("y", y), ("conditioning", conditioning)):
+        if values is not None and np.ndim(values) == 0:
+            raise TypeError(
+                f"{name}={values!r} looks like a column name, but data is a "
+                f"{type(data).__name__}, which has none; pass the {name} values, or a "
+                "DataFrame or dict as data"
+            )
+    return data, y, conditioning
 
 
 def _is_names(v):
@@ -393,22 +493,26 @@ def _as_list(names):
     return list(names) if isinstance(names, list) else [names]
 
 
-def _from_table(data, x, y, kind, where, columns):
-    x, y = (list(v) if isinstance(v, pd.Index) else v for v in (x, y))
+def _from_table(data, x, y, kind, where, columns, conditioning=None):
+    x, y, conditioning = (list(v) if isinstance(v, pd.Index) else v
+                          for v in (x, y, conditioning))
     if y is None:
         raise ValueError(
             f"y is required with {where}: name the target {kind}(s), e.g. y={columns[-1]!r}"
         )
-    if not _is_names(y):  # target values given next to a table of features
-        if x is None:
-            return _select(data, columns, kind, where, columns, "x"), y
-        return _select(data, x, kind, where, columns, "x"), y
-    y_names = _as_list(y)
+    if conditioning is not None and not _is_names(conditioning):
+        raise TypeError(
+            f"conditioning must be a {kind} name or a list of names with {where}; got "
+            f"{type(conditioning).__name__}"
+        )
+    z_names = [] if conditioning is None else _as_list(conditioning)
+    y_names = _as_list(y) if _is_names(y) else []
     if x is None:
-        x = [c for c in columns if c not in y_names]
+        x = [c for c in columns if c not in y_names + z_names]
         if not x:
             raise ValueError(
-                f"no {kind}s are left for x: {where} has only the y {kind}(s) {y_names}"
+                f"no {kind}s are left for x: {where} has only the y and conditioning "
+                f"{kind}(s) {y_names + z_names}"
             )
     elif not _is_names(x):
         raise TypeError(
@@ -421,14 +525,36 @@ def _from_table(data, x, y, kind, where, columns):
             f"x and y must be disjoint, but both name {shared}; the MI of a variable "
             "with itself is its entropy (infinite for a continuous one)"
         )
+    for role, names in (("x", _as_list(x)), ("y", y_names)):
+        shared = [c for c in z_names if c in names]
+        if shared:
+            raise ValueError(
+                f"conditioning and {role} must be disjoint, but both name {shared}"
+            )
     X = _select(data, x, kind, where, columns, "x")
-    Y = _select(data, y, kind, where, columns, "y")
+    # y's values given next to a table of features, or y's names.
+    Y = _select(data, y, kind, where, columns, "y") if y_names else y
+    Z = None if conditioning is None else _select(data, conditioning, kind, where, columns,
+                                                  "conditioning")
     if isinstance(data, Mapping) and not isinstance(data, pd.DataFrame):
-        names = _as_list(x) + y_names
+        names = _as_list(x) + y_names + z_names
         lengths = {name: _n_rows(data[name]) for name in names}
         if len(set(lengths.values())) > 1:
             raise ValueError(f"the dict's arrays have different lengths: {lengths}")
-    return X, Y
+    return X, Y, Z
+
+
+def _append_columns(X, Z):
+    """X's columns, then Z's (the columns a conditional estimator's mask names last)."""
+    if isinstance(X, torch.Tensor) or isinstance(Z, torch.Tensor):
+        device = X.device if isinstance(X, torch.Tensor) else Z.device
+        parts = [torch.as_tensor(np.asarray(a) if not isinstance(a, torch.Tensor) else a,
+                                 device=device) for a in (X, Z)]
+        dtype = torch.promote_types(*(p.dtype for p in parts))
+        return torch.column_stack([p.reshape(len(p), -1).to(dtype) for p in parts])
+    if isinstance(X, pd.DataFrame) and isinstance(Z, (pd.DataFrame, pd.Series)):
+        return pd.concat([X, Z], axis=1)
+    return np.column_stack([np.asarray(a).reshape(_n_rows(a), -1) for a in (X, Z)])
 
 
 def _select(data, names, kind, where, columns, role):
@@ -553,7 +679,7 @@ def _batch_xy(batch, x, y):
                 f"the DataLoader yields dicts with keys {list(batch)}; name the y key(s) "
                 "with y=... (and x=..., default: every other key)"
             )
-        return _from_table(batch, x, y, "key", "the batch", list(batch))
+        return _from_table(batch, x, y, "key", "the batch", list(batch))[:2]
     if isinstance(batch, (tuple, list)) and len(batch) == 2:
         if x is not None or y is not None:
             raise ValueError(

@@ -423,3 +423,20 @@ def test_column_specs_share_rules_and_messages(spec, message):
         KSGEstimator(discrete_features=spec).fit(x, y)
     with pytest.raises(ValueError, match="conditioning " + message):
         ConditionalKSGEstimator(conditioning=spec).fit(x, y)
+
+
+def test_chain_rule_random_state_seeds_both_inner_fits():
+    x, y, z = gaussian_xyz(400, 1, seed=15)
+    X = np.hstack([x, z])
+    smile = SMILEEstimator(**{**FAST_SMILE, "random_state": None, "max_iter": 20})
+    fits = [ChainRuleCMIEstimator(conditioning=[1], estimator=smile, random_state=0).fit(X, y)
+            for _ in range(2)]
+    assert fits[0].mi_ == fits[1].mi_
+    assert fits[0].joint_estimator_.random_state == 0
+    assert fits[0].conditioning_estimator_.random_state == 0
+    # The outer random_state overrides the inner estimator's own.
+    other = ChainRuleCMIEstimator(conditioning=[1], estimator=smile.set_params(random_state=5),
+                                  random_state=0).fit(X, y)
+    assert other.mi_ == fits[0].mi_
+    assert ChainRuleCMIEstimator(conditioning=[1], estimator=smile, random_state=1).fit(
+        X, y).mi_ != fits[0].mi_

@@ -359,3 +359,88 @@ def test_errors_name_the_problem(frame, pair):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         estimate_mi(frame, x="a", y="c", estimator="gaussian")  # no stray warnings
+
+
+# --- conditional MI --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def xyz_frame():
+    from skmist.datasets import conditional_gaussian
+
+    x, y, z, cmi = conditional_gaussian(2000, 1, random_state=0)  # I(x; y | z) = 0.247
+    return pd.DataFrame({"x": x[:, 0], "z": z[:, 0], "y": y[:, 0]}), cmi
+
+
+def test_conditioning_columns_give_the_conditional_ksg_estimate(xyz_frame):
+    from skmist import ConditionalKSGEstimator
+
+    df, cmi = xyz_frame
+    result = estimate_mi(df, x="x", y="y", conditioning="z", random_state=0)
+    assert type(result.estimator) is ConditionalKSGEstimator  # auto: 3 columns
+    assert result.estimator.conditioning_mask_.tolist() == [False, True]
+    expected = ConditionalKSGEstimator(conditioning=[1], random_state=0).fit(
+        df[["x", "z"]], df["y"]).estimate(df[["x", "z"]], df["y"], return_std=True,
+                                           random_state=0)
+    assert (result.value, result.std_error) == pytest.approx(expected, abs=1e-12)
+    assert abs(result.value - cmi) < 3 * result.std_error + 0.02  # 0.247
+    # I(x; y) without z is larger: x and y share z.
+    assert estimate_mi(df, x="x", y="y", random_state=0).value > cmi + 0.2
+    # x=None: every column but y's and the conditioning ones; arrays: z's values.
+    assert estimate_mi(df, y="y", conditioning=["z"], random_state=0).value == \
+        pytest.approx(result.value, abs=1e-12)
+    assert estimate_mi(df[["x"]].to_numpy(), df["y"].to_numpy(), conditioning=df["z"].to_numpy(),
+                       random_state=0).value == pytest.approx(result.value, abs=1e-12)
+
+
+def test_conditioning_with_a_trained_estimator_uses_the_chain_rule(xyz_frame):
+    from skmist import ChainRuleCMIEstimator
+
+    df, cmi = xyz_frame
+    smile = small_smile(max_iter=100, device="cpu")
+    first, second = (estimate_mi(df, x="x", y="y", conditioning="z", estimator=smile,
+                                 random_state=0, verbose=False) for _ in range(2))
+    est = first.estimator
+    assert type(est) is ChainRuleCMIEstimator and type(est.estimator) is SMILEEstimator
+    assert est.random_state == 0 and est.joint_estimator_.random_state == 0
+    assert (first.n_train, first.n_test, first.held_out) == (1600, 400, True)
+    assert first.value == second.value  # seeded through to both inner fits
+    assert 0 < first.std_error < 0.1 and abs(first.value - cmi) < 0.25
+
+
+def test_auto_rule_with_conditioning():
+    from skmist import ChainRuleCMIEstimator, ConditionalKSGEstimator
+    from skmist._estimate import _conditional_estimator
+
+    mask = np.array([False, True])
+    assert type(_conditional_estimator("auto", mask, 1000, 6)) is ConditionalKSGEstimator
+    high = _conditional_estimator("auto", mask, 1000, 7)
+    assert type(high) is ChainRuleCMIEstimator and type(high.estimator) is SMILEEstimator
+    assert type(_conditional_estimator("auto", mask, 100_001, 3)) is ChainRuleCMIEstimator
+    assert type(_conditional_estimator("ksg", mask, 10, 3)) is ChainRuleCMIEstimator
+    assert _conditional_estimator("conditionalksg", mask, 10, 3).conditioning is mask
+
+
+def test_conditioning_errors(xyz_frame):
+    from skmist import ConditionalKSGEstimator
+
+    df, _ = xyz_frame
+    with pytest.raises(ValueError, match=re.escape(
+            "conditioning and x must be disjoint, but both name ['z']")):
+        estimate_mi(df, x=["x", "z"], y="y", conditioning="z")
+    with pytest.raises(ValueError, match=re.escape(
+            "conditioning and y must be disjoint, but both name ['y']")):
+        estimate_mi(df, x="x", y="y", conditioning=["z", "y"])
+    with pytest.raises(ValueError, match=re.escape(
+            "column 'w' is not in the DataFrame (conditioning); its columns are")):
+        estimate_mi(df, x="x", y="y", conditioning="w")
+    with pytest.raises(ValueError, match=re.escape("x has 2000 rows but conditioning has 5")):
+        estimate_mi(df[["x"]].to_numpy(), df["y"].to_numpy(), conditioning=np.zeros(5))
+    with pytest.raises(ValueError, match=re.escape(
+            "conditioning is given twice: ConditionalKSGEstimator(conditioning=['z']) and "
+            "estimate_mi(conditioning=...); set one")):
+        estimate_mi(df, x="x", y="y", conditioning="z",
+                    estimator=ConditionalKSGEstimator(conditioning=["z"]))
+    loader = DataLoader(TensorDataset(torch.zeros(10, 1), torch.zeros(10)), batch_size=5)
+    with pytest.raises(ValueError, match="conditioning is not supported with DataLoaders"):
+        estimate_mi(loader, conditioning=[0])

@@ -264,8 +264,9 @@ class ChainRuleCMIEstimator(MIEstimator):
     :class:`SMILEEstimator`, this is a neural CMI estimator; any skmist estimator
     serves, with its own training loop, devices and parameters (reachable as
     ``estimator__<name>``, so GridSearchCV can search them). The two clones get the
-    same ``random_state`` (one drawn here when it is None), so that trained estimators
-    hold out the same validation rows and ``mi_`` is a difference on the same samples.
+    same ``random_state``, so that trained estimators hold out the same validation rows
+    and ``mi_`` is a difference on the same samples: this estimator's ``random_state``
+    when set, else the inner estimator's, else one drawn here (then two fits differ).
 
     **Bias**: the estimate is the difference of two biased estimates, and it bounds
     nothing, whatever the inner estimator: the difference of two lower bounds is not a
@@ -284,6 +285,10 @@ class ChainRuleCMIEstimator(MIEstimator):
         The columns of X to condition on, as in :class:`ConditionalKSGEstimator`.
     estimator : skmist estimator or None, default=None
         The MI estimator cloned for both terms; None is ``SMILEEstimator()``.
+    random_state : int, RandomState instance or None, default=None
+        Set on both clones (an int as it is, a RandomState instance draws one), in
+        place of the inner estimator's own ``random_state``; None keeps the inner
+        estimator's. An int makes ``fit`` reproducible.
 
     Attributes
     ----------
@@ -321,16 +326,20 @@ class ChainRuleCMIEstimator(MIEstimator):
     >>> est = ChainRuleCMIEstimator(conditioning=[1], estimator=smile)
     >>> 0.2 < est.fit(np.column_stack([x, z]), y).mi_ < 0.5
     True
+    >>> est.joint_estimator_.random_state, est.conditioning_estimator_.random_state
+    (0, 0)
     """
 
     _parameter_constraints = {
         "conditioning": _CONDITIONING_CONSTRAINT,
         "estimator": [HasMethods(["fit", "score"]), None],
+        "random_state": ["random_state"],
     }
 
-    def __init__(self, conditioning=None, estimator=None):
+    def __init__(self, conditioning=None, estimator=None, *, random_state=None):
         self.conditioning = conditioning
         self.estimator = estimator
+        self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):
@@ -360,7 +369,7 @@ class ChainRuleCMIEstimator(MIEstimator):
             # y arrives here as integer codes of its categories.
             overrides["discrete_target"] = True
         if "random_state" in params:
-            seed = params["random_state"]
+            seed = params["random_state"] if self.random_state is None else self.random_state
             if seed is None or isinstance(seed, np.random.RandomState):
                 seed = int(check_random_state(seed).randint(0, 2**31 - 1))
             overrides["random_state"] = seed
