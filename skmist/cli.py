@@ -3,12 +3,15 @@
 ::
 
     skmist estimate data.csv --x a,b --y c --estimator smile --device cuda
-    skmist select data.csv --target y --k 10
+    skmist estimate data.csv --x a --y c --conditioning b     # I(a; c | b)
+    skmist select data.csv --y target --k 10 --strategy mrmr
     skmist benchmark --estimators ksg,smile --tasks all --out results
     skmist list
 
 User errors (a missing file, column or estimator, a bad option) print one line on
 stderr and exit with status 2; a training run that diverges exits with status 1.
+Both commands name the target columns with ``--y`` (``--target``, the name ``select``
+had first, is kept as a hidden alias, also in a config file).
 """
 
 import argparse
@@ -36,15 +39,26 @@ __all__ = ["main"]
 
 # What a --config file may set besides its [estimator] table, per command.
 CONFIG_OPTIONS = {
-    "estimate": {"x", "y", "device", "test_size", "seed", "quiet"},
-    "select": {"target", "features", "k", "percentile", "threshold", "n_permutations",
-               "n_jobs", "device", "seed"},
+    "estimate": {"x", "y", "conditioning", "device", "test_size", "seed", "quiet"},
+    "select": {"y", "features", "k", "percentile", "threshold", "strategy",
+               "n_permutations", "n_jobs", "device", "seed"},
+}
+# Other names of an option (on the command line and in a config), kept so that
+# scripts written against them keep working.
+ALIASES = {"target": "y"}
+# The type each config value must have: TOML has its own types, and a value of the
+# wrong one ("quiet = 'no'") would otherwise be taken as it is.
+CONFIG_TYPES = {
+    "x": "names", "y": "names", "conditioning": "names", "features": "names",
+    "device": "str", "strategy": "str", "test_size": "number", "percentile": "number",
+    "threshold": "number", "seed": "int", "k": "int", "n_permutations": "int",
+    "n_jobs": "int", "quiet": "bool",
 }
 DEFAULTS = {
     "estimate": {"estimator": "auto", "device": "auto", "test_size": 0.2, "seed": None,
-                 "quiet": False, "x": None},
+                 "quiet": False, "x": None, "conditioning": None},
     "select": {"estimator": None, "device": None, "seed": None, "features": None,
-               "n_permutations": 0, "n_jobs": None},
+               "n_permutations": 0, "n_jobs": None, "strategy": "univariate"},
 }
 
 
@@ -87,7 +101,7 @@ def _command(argv):
         # The benchmark runner owns its options; hand them over untouched.
         from .benchmark._command import main as benchmark_main
 
-        return benchmark_main(argv[1:])
+        return benchmark_main(argv[1:], prog="skmist benchmark")
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -117,14 +131,16 @@ def _parser():
     estimate = commands.add_parser(
         "estimate", help="estimate I(x; y) between columns of a CSV or Parquet file",
         description="Estimate the MI between columns of a table, with its standard error "
-                    "(skmist.estimate_mi). Trained estimators are fitted on a training split "
-                    "and scored on the held-out rows; nonparametric ones use all rows.",
+                    "(skmist.estimate_mi), or with --conditioning the conditional MI "
+                    "I(x; y | z). Trained estimators are fitted on a training split and "
+                    "scored on the held-out rows; nonparametric ones use all rows.",
     )
     _add_data(estimate)
     estimate.add_argument("--x", help="comma-separated x columns (default: every column "
-                                      "but y's)")
-    estimate.add_argument("--y", help="comma-separated y columns (required, here or in "
-                                      "--config)")
+                                      "but y's and the conditioning ones)")
+    _add_y(estimate, "comma-separated y columns (required, here or in --config)")
+    estimate.add_argument("--conditioning", help="comma-separated columns z to condition "
+                                                 "on: estimates I(x; y | z)")
     estimate.add_argument("--estimator", help=f"an estimator name (skmist list) or 'auto' "
                                               f"(default): KSG for at most "
                                               f"{AUTO_MAX_DIMENSION} columns and "
@@ -133,7 +149,8 @@ def _parser():
     estimate.add_argument("--device", help="cpu, cuda, cuda:1, or auto (default: each "
                                            "estimator's own)")
     estimate.add_argument("--test-size", type=float,
-                          help="held-out fraction for trained estimators (default: 0.2)")
+                          help="held out for trained estimators: a fraction in [0, 1), or "
+                               "a whole number of rows (default: 0.2)")
     estimate.add_argument("--seed", type=int, help="random_state of the split and estimator")
     estimate.add_argument("--quiet", action="store_true", default=None,
                           help="no progress bar")
@@ -146,15 +163,18 @@ def _parser():
                     "print the selected ones, best first.",
     )
     _add_data(select)
-    select.add_argument("--target", help="comma-separated target column(s) (required, here "
-                                         "or in --config)")
+    _add_y(select, "comma-separated target column(s) y (required, here or in --config)")
     select.add_argument("--features", help="comma-separated candidate features (default: "
-                                           "every column but the target)")
+                                           "every column but y's)")
     how = select.add_mutually_exclusive_group()
     how.add_argument("--k", type=int, help="keep the k best features (default: 10)")
     how.add_argument("--percentile", type=float, help="keep this percentage of the features")
     how.add_argument("--threshold", type=float, help="keep features with at least this "
                                                      "much MI, in nats")
+    select.add_argument("--strategy", choices=["univariate", "mrmr", "jmi", "cmim"],
+                        help="univariate (default): each feature's own MI; mrmr, jmi, "
+                             "cmim: k features one at a time, penalising what the ones "
+                             "chosen before already carry (KSG only)")
     select.add_argument("--estimator", help="an estimator name (skmist list); default: KSG, "
                                             "all features in one pass")
     select.add_argument("--n-permutations", type=int,
@@ -168,8 +188,8 @@ def _parser():
     # Listed for --help only: main hands `skmist benchmark ...` to the benchmark runner.
     commands.add_parser(
         "benchmark", add_help=False,
-        help="run estimators on the ground-truth tasks (python -m skmist.benchmark; "
-             "skmist benchmark --help for its options)",
+        help="run estimators on the ground-truth tasks (skmist benchmark --help for its "
+             "options)",
     )
     commands.add_parser(
         "list", help="list the estimators", description="List the estimators."
@@ -184,6 +204,12 @@ def _add_data(parser):
                                          "table with name = ... and its parameters")
 
 
+def _add_y(parser, text):
+    parser.add_argument("--y", help=text)
+    # The name select had first; hidden from --help, kept for the scripts that use it.
+    parser.add_argument("--target", dest="y", help=argparse.SUPPRESS)
+
+
 def _add_output(parser):
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -195,14 +221,20 @@ def _estimate(args):
     options, estimator = _options(args, "estimate")
     if options.get("y") is None:
         raise UserError("name the y column(s) with --y (or y = ... in --config)")
+    test_size = _test_size(options["test_size"])
     df = _read_table(args.data)
     y = _columns(options["y"])
     x = _columns(options["x"])
-    _check_columns(df, args.data, _as_list(y) + (_as_list(x) if x is not None else []))
-    x_names = x if x is not None else [c for c in df.columns if c not in _as_list(y)]
+    z = _columns(options["conditioning"])
+    _check_columns(df, args.data, [name for names in (y, x, z) if names is not None
+                                   for name in _as_list(names)])
+    given = _as_list(y) + ([] if z is None else _as_list(z))
+    x_names = x if x is not None else [c for c in df.columns if c not in given]
     _check_numeric(df, _as_list(x_names), args.data, "x", "--x")
+    if z is not None:
+        _check_numeric(df, _as_list(z), args.data, "conditioning", "--conditioning")
     result = estimate_mi(
-        df, x=x, y=y, estimator=estimator, test_size=_test_size(options["test_size"]),
+        df, x=x, y=y, conditioning=z, estimator=estimator, test_size=test_size,
         device=options["device"], random_state=options["seed"],
         verbose=not options["quiet"],
     )
@@ -215,6 +247,7 @@ def _estimate(args):
             "std_error_bits": result.std_error_bits,
             "x": _as_list(x_names),
             "y": _as_list(y),
+            "conditioning": None if z is None else _as_list(z),
             "estimator": type(est).__name__,
             "params": _jsonable(est.get_params(deep=False)),
             "n_train": result.n_train,
@@ -226,8 +259,9 @@ def _estimate(args):
         return 0
     error = "" if result.std_error is None else f" ± {result.std_error:.4f}"
     error_bits = "" if result.std_error is None else f" ± {result.std_error_bits:.4f}"
-    print(f"I({_names_text(x_names)}; {_names_text(y)}) = {result.value:.4f}{error} nats"
-          f" = {result.bits:.4f}{error_bits} bits")
+    given_text = "" if z is None else f" | {_names_text(z)}"
+    print(f"I({_names_text(x_names)}; {_names_text(y)}{given_text}) = {result.value:.4f}"
+          f"{error} nats = {result.bits:.4f}{error_bits} bits")
     if result.held_out:
         print(f"{type(est).__name__}: trained on {result.n_train:,} rows, estimated on "
               f"{result.n_test:,} held-out rows")
@@ -240,11 +274,10 @@ def _select(args):
     from .selection import MutualInfoSelector
 
     options, estimator = _options(args, "select")
-    if options.get("target") is None:
-        raise UserError("name the target column(s) with --target (or target = ... in "
-                        "--config)")
+    if options.get("y") is None:
+        raise UserError("name the target column(s) with --y (or y = ... in --config)")
     df = _read_table(args.data)
-    target = _columns(options["target"])
+    target = _columns(options["y"])
     features = _columns(options["features"])
     _check_columns(df, args.data, _as_list(target) + (features or []))
     if features is None:
@@ -261,33 +294,41 @@ def _select(args):
     if estimator is not None and options["device"] is not None \
             and "device" in estimator.get_params(deep=False):
         estimator.set_params(device=options["device"])
+    strategy = options["strategy"]
     selector = MutualInfoSelector(
-        estimator, **how, n_permutations=options["n_permutations"], n_jobs=options["n_jobs"],
-        random_state=options["seed"],
+        estimator, **how, strategy=strategy, n_permutations=options["n_permutations"],
+        n_jobs=options["n_jobs"], random_state=options["seed"],
     )
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="k=.* is greater than n_features")
         selector.fit(df[features], df[target])
     support = selector.get_support()
-    order = [i for i in np.argsort(-selector.scores_, kind="stable") if support[i]]
+    # ranking_ is the order of the picks for a greedy strategy, of the scores otherwise
+    # (ties, which share a rank, by score and then column order).
+    order = [i for i in np.lexsort((-selector.scores_, selector.ranking_)) if support[i]]
     pvalues = selector.pvalues_
     rows = [{"feature": features[i], "mi": float(selector.scores_[i]),
              "rank": int(selector.ranking_[i]),
              **({} if pvalues is None else {"pvalue": float(pvalues[i])})} for i in order]
     name = type(selector.estimator_).__name__
-    rule = ", ".join(f"{k}={v}" for k, v in how.items() if v is not None)
+    rule = ", ".join([f"{k}={v}" for k, v in how.items() if v is not None]
+                     + ([f"strategy={strategy}"] if strategy != "univariate" else []))
     if args.json:
         print(json.dumps(_jsonable({
-            "target": _as_list(target), "estimator": name, "selection": how,
-            "selected": rows,
+            # "target": y's first name in this command, for the scripts that read it.
+            "y": _as_list(target), "target": _as_list(target), "estimator": name,
+            "strategy": strategy, "selection": how, "selected": rows,
             "scores": {str(f): float(s) for f, s in zip(features, selector.scores_)},
         })))
         return 0
     width = max([len("feature"), *(len(str(r["feature"])) for r in rows)])
-    header = f"{'rank':>4}  {'feature':<{width}}  {'MI (nats)':>9}"
+    # A greedy strategy's score is its criterion at the step of the pick (mRMR's is
+    # relevance minus redundancy), not the feature's MI.
+    label = "MI (nats)" if strategy == "univariate" else "criterion (nats)"
+    header = f"{'rank':>4}  {'feature':<{width}}  {label}"
     print(header + ("  p-value" if pvalues is not None else ""))
     for r in rows:
-        line = f"{r['rank']:>4}  {str(r['feature']):<{width}}  {r['mi']:>9.4f}"
+        line = f"{r['rank']:>4}  {str(r['feature']):<{width}}  {r['mi']:>{len(label)}.4f}"
         print(line + (f"  {r['pvalue']:>7.3f}" if pvalues is not None else ""))
     print(f"selected {len(rows)} of {len(features)} features ({rule}) by their MI with "
           f"{', '.join(map(str, _as_list(target)))}, {name}")
@@ -377,13 +418,44 @@ def _read_config(path, command):
     else:
         raise UserError(f"{path}: estimator must be a name or a table; got {table!r}")
     config = {key.replace("-", "_"): value for key, value in config.items()}
+    for alias, key in ALIASES.items():
+        if alias in config:
+            if key in config:
+                raise UserError(f"{path}: {alias} is another name for {key}; set one of them")
+            config[key] = config.pop(alias)
+    if "conditioning" in params and command == "estimate":
+        # The conditional estimators' parameter is estimate_mi's conditioning: one option.
+        if "conditioning" in config:
+            raise UserError(f"{path}: conditioning is set twice, at the top and in the "
+                            "[estimator] table; set one")
+        config["conditioning"] = params.pop("conditioning")
     unknown = sorted(set(config) - CONFIG_OPTIONS[command])
     if unknown:
         raise UserError(
             f"{path}: unknown option(s) {unknown} for skmist {command}; a config sets "
             f"{sorted(CONFIG_OPTIONS[command])} and an [estimator] table"
         )
+    for key, value in config.items():
+        _check_config_type(path, key, value)
     return name, params, config
+
+
+def _check_config_type(path, key, value):
+    kind = CONFIG_TYPES[key]
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    ok = {
+        "bool": isinstance(value, bool),
+        "int": isinstance(value, int) and not isinstance(value, bool),
+        "number": number,
+        "str": isinstance(value, str),
+        "names": isinstance(value, str) or (isinstance(value, list) and bool(value) and all(
+            isinstance(v, (str, int)) and not isinstance(v, bool) for v in value)),
+    }[kind]
+    if not ok:
+        wanted = {"bool": "true or false", "int": "an integer", "number": "a number",
+                  "str": "a string", "names": "a column name or a list of names"}[kind]
+        raise UserError(f"{path}: {key} must be {wanted}; got {value!r} "
+                        f"({type(value).__name__})")
 
 
 def _tuples(value):
@@ -406,9 +478,17 @@ def _jsonable(value):
 
 
 def _test_size(value):
+    """A fraction in [0, 1), or a whole number of rows (``100`` or ``100.0``);
+    estimate_mi checks that the split leaves enough rows on both sides."""
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         raise UserError(f"test_size must be a number; got {value!r}")
-    return int(value) if value >= 1 else float(value)
+    if 0 <= value < 1:
+        return float(value)
+    if value >= 1 and float(value).is_integer():
+        return int(value)
+    raise UserError(
+        f"test_size must be a fraction in [0, 1) or a whole number of rows; got {value!r}"
+    )
 
 
 # --- data ------------------------------------------------------------------------------
@@ -418,7 +498,7 @@ def _read_table(path):
     import pandas as pd
 
     if path == "-":
-        return pd.read_csv(sys.stdin)
+        return _has_rows(pd.read_csv(sys.stdin), "stdin")
     file = Path(path)
     if not file.exists():
         raise UserError(f"no such file: {path}")
@@ -427,15 +507,23 @@ def _read_table(path):
     suffix = file.suffix.lower()
     if suffix in (".parquet", ".pq"):
         try:
-            return pd.read_parquet(file)
+            return _has_rows(pd.read_parquet(file), path)
         except ImportError:
             raise UserError(
                 f"reading {path} needs pyarrow: pip install \"skmist[parquet]\""
             ) from None
     try:
-        return pd.read_csv(file, sep="\t" if suffix == ".tsv" else ",")
+        return _has_rows(pd.read_csv(file, sep="\t" if suffix == ".tsv" else ","), path)
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as error:
         raise UserError(f"cannot read {path} as CSV: {error}") from None
+
+
+def _has_rows(df, path):
+    if df.empty and len(df.columns):
+        # Every column of a header-only CSV reads as text; say what is wrong instead.
+        raise UserError(f"{path} has no rows, only a header "
+                        f"({', '.join(map(str, df.columns))})")
+    return df
 
 
 def _columns(value):

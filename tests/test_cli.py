@@ -170,7 +170,7 @@ def test_errors_name_the_problem(table, capsys, tmp_path):
          "(name the feature columns with --features) or encode them as numbers first"),
         (["estimate", path, "--x", "a"], "name the y column(s) with --y (or y = ... in --config)"),
         (["select", path, "--k", "2"],
-         "name the target column(s) with --target (or target = ... in --config)"),
+         "name the target column(s) with --y (or y = ... in --config)"),
         (["estimate", path, "--y", "c", "--config", tmp_path / "none.toml"],
          f"no such config file: {tmp_path / 'none.toml'}"),
         (["estimate", path, "--x", "a", "--y", "c", "--device", "nonsense"],
@@ -257,7 +257,7 @@ def test_benchmark_is_the_benchmark_runner(capsys, tmp_path):
     with pytest.raises(SystemExit) as exit_:
         main(["benchmark", "--help"])
     assert exit_.value.code == 0
-    assert "usage: python -m skmist.benchmark" in capsys.readouterr().out
+    assert "usage: skmist benchmark" in capsys.readouterr().out
     out_dir = tmp_path / "bench"
     status, out, _ = run_main(capsys, "benchmark", "--estimators", "gaussian", "--tasks",
                               "1v1-normal-0.75", "--n-samples", 200, "--out", out_dir,
@@ -277,3 +277,146 @@ def test_a_reader_that_leaves_early_gets_no_traceback(tmp_path):
                          env=env, cwd=tmp_path, timeout=120)
     assert out.returncode == 1
     assert out.stderr == ""
+
+
+# --- issue 17: rough edges -------------------------------------------------------------
+
+
+def test_test_size_is_a_fraction_or_a_whole_number_of_rows(table, capsys, monkeypatch):
+    path, _ = table
+
+    def never(self, X, y):
+        raise AssertionError("trained before the test size was checked")
+
+    monkeypatch.setattr(skmist.SMILEEstimator, "fit", never)
+    cases = [
+        ("2.5", "test_size must be a fraction in [0, 1) or a whole number of rows; got 2.5"),
+        ("1.0", "test_size=1 holds out 1 of the 1000 rows; the held-out estimate needs at "
+                "least 2 (a fraction in (0, 1), or a number of rows >= 2)"),
+        ("999", "test_size=999 holds out 999 of the 1000 rows, which leaves 1 to train on; "
+                "hold out fewer"),
+        ("-0.1", "test_size must be a fraction in [0, 1) or a whole number of rows; got -0.1"),
+    ]
+    for value, message in cases:
+        status, out, err = run_main(capsys, "estimate", path, "--x", "a", "--y", "c",
+                                    "--estimator", "smile", "--test-size", value)
+        assert (status, out, err) == (2, "", f"skmist estimate: error: {message}\n")
+
+
+def test_a_whole_number_test_size_holds_out_that_many_rows(table, capsys):
+    path, _ = table
+    status, out, _ = run_main(capsys, "estimate", path, "--x", "a", "--y", "c", "--estimator",
+                              "doe", "--test-size", "100.0", "--seed", 0, "--quiet", "--json")
+    assert status == 0
+    record = json.loads(out)
+    assert (record["n_train"], record["n_test"]) == (900, 100)
+
+
+def test_conditional_mi_is_printed_given_its_conditioning_columns(table, capsys, tmp_path):
+    path, df = table
+    status, out, _ = run_main(capsys, "estimate", path, "--x", "c", "--y", "b",
+                              "--conditioning", "a", "--seed", 0)
+    assert status == 0
+    expected = estimate_mi(df, x="c", y="b", conditioning="a", random_state=0)
+    first, second = out.splitlines()
+    match = re.fullmatch(r"I\(c; b \| a\) = (\S+) ± (\S+) nats = \S+ ± \S+ bits", first)
+    assert match, first
+    assert float(match[1]) == pytest.approx(expected.value, abs=6e-5)
+    assert second == "ConditionalKSGEstimator: estimated on all 1,000 rows"
+    # The conditioning columns of a config's [estimator] table are the same option.
+    config = tmp_path / "cmi.toml"
+    config.write_text('[estimator]\nname = "conditionalksg"\nconditioning = ["a"]\n')
+    status, out, _ = run_main(capsys, "estimate", path, "--x", "c", "--y", "b", "--config",
+                              config, "--seed", 0, "--json")
+    assert status == 0
+    record = json.loads(out)
+    assert (record["x"], record["y"], record["conditioning"]) == (["c"], ["b"], ["a"])
+    assert record["value"] == pytest.approx(expected.value, abs=1e-12)
+
+
+def test_y_and_target_name_the_same_option_in_both_commands(table, capsys):
+    path, df = table
+    estimates = [run_main(capsys, "estimate", path, "--x", "a", flag, "c", "--estimator",
+                          "gaussian", "--seed", 0, "--json")[1] for flag in ("--y", "--target")]
+    assert estimates[0] == estimates[1] and json.loads(estimates[0])["y"] == ["c"]
+    selections = [run_main(capsys, "select", path, flag, "c", "--features", "a,b", "--k", 1,
+                           "--seed", 0, "--json")[1] for flag in ("--y", "--target")]
+    assert selections[0] == selections[1]
+    assert json.loads(selections[0])["y"] == ["c"]
+    for command in ("estimate", "select"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        help_text = capsys.readouterr().out
+        assert "--y Y" in help_text and "--target" not in help_text  # a hidden alias
+
+
+def test_select_takes_a_greedy_strategy(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    n = 2000
+    a, b = rng.normal(size=n), rng.normal(size=n)
+    df = pd.DataFrame({"a": a, "a_copy": a + 0.05 * rng.normal(size=n), "b": b,
+                       "y": a + 0.7 * b + 0.5 * rng.normal(size=n)})
+    path = tmp_path / "copies.csv"
+    df.to_csv(path, index=False)
+    picks = {}
+    for strategy in ("univariate", "mrmr"):
+        status, out, _ = run_main(capsys, "select", path, "--y", "y", "--k", 2, "--strategy",
+                                  strategy, "--seed", 0, "--json")
+        assert status == 0
+        record = json.loads(out)
+        assert record["strategy"] == strategy
+        picks[strategy] = [row["feature"] for row in record["selected"]]
+    # Univariate keeps a and its copy; mRMR keeps one of them, then b.
+    assert sorted(picks["univariate"]) == ["a", "a_copy"]
+    assert picks["mrmr"][1] == "b" and picks["mrmr"][0] in ("a", "a_copy")
+    status, out, _ = run_main(capsys, "select", path, "--y", "y", "--k", 2, "--strategy",
+                              "cmim", "--seed", 0)
+    assert status == 0
+    lines = out.splitlines()
+    assert re.fullmatch(r"rank +feature +criterion \(nats\)", lines[0])
+    assert [line.split()[:2] for line in lines[1:3]] == [["1", picks["mrmr"][0]], ["2", "b"]]
+    assert lines[-1] == ("selected 2 of 3 features (k=2, strategy=cmim) by their MI with y, "
+                         "KSGEstimator")
+    status, _, err = run_main(capsys, "select", path, "--y", "y", "--strategy", "jmi",
+                              "--threshold", 0.1)
+    assert status == 2 and "strategy='jmi' selects a number of features, k" in err
+
+
+def test_benchmark_help_names_the_command(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["benchmark", "--help"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: skmist benchmark ")
+
+
+def test_a_header_only_table_has_no_rows(tmp_path, capsys):
+    path = tmp_path / "empty.csv"
+    path.write_text("a,b,c\n")
+    for command, flag in (("estimate", "--y"), ("select", "--y")):
+        status, out, err = run_main(capsys, command, path, flag, "c")
+        assert (status, out, err) == (
+            2, "", f"skmist {command}: error: {path} has no rows, only a header (a, b, c)\n")
+
+
+def test_config_values_are_checked_by_type(table, capsys, tmp_path):
+    path, _ = table
+    cases = [
+        ('quiet = "no"\n', "quiet must be true or false; got 'no' (str)"),
+        ('quiet = 1\n', "quiet must be true or false; got 1 (int)"),
+        ('seed = 1.5\n', "seed must be an integer; got 1.5 (float)"),
+        ('test_size = "0.2"\n', "test_size must be a number; got '0.2' (str)"),
+        ('x = 3\n', "x must be a column name or a list of names; got 3 (int)"),
+    ]
+    for text, message in cases:
+        config = tmp_path / "typed.toml"
+        config.write_text('y = "c"\n' + text)
+        status, out, err = run_main(capsys, "estimate", path, "--x", "a", "--config", config,
+                                    "--estimator", "gaussian")
+        assert (status, out, err) == (2, "", f"skmist estimate: error: {config}: {message}\n")
+    config.write_text('target = "c"\ny = "c"\n')
+    status, _, err = run_main(capsys, "estimate", path, "--config", config)
+    assert err == (f"skmist estimate: error: {config}: target is another name for y; set "
+                   "one of them\n")
+    config.write_text('y = "c"\nk = "3"\n')
+    status, _, err = run_main(capsys, "select", path, "--config", config)
+    assert err == f"skmist select: error: {config}: k must be an integer; got '3' (str)\n"

@@ -444,3 +444,23 @@ def test_conditioning_errors(xyz_frame):
     loader = DataLoader(TensorDataset(torch.zeros(10, 1), torch.zeros(10)), batch_size=5)
     with pytest.raises(ValueError, match="conditioning is not supported with DataLoaders"):
         estimate_mi(loader, conditioning=[0])
+
+
+def test_a_split_with_too_few_rows_on_a_side_fails_before_training(pair, monkeypatch):
+    X, y = pair
+
+    def never(self, X, y):
+        raise AssertionError("trained before the split was checked")
+
+    monkeypatch.setattr(SMILEEstimator, "fit", never)
+    with pytest.raises(ValueError, match=re.escape(
+            "test_size=1 holds out 1 of the 2000 rows; the held-out estimate needs at least 2")):
+        estimate_mi(X, y, estimator="smile", test_size=1)
+    with pytest.raises(ValueError, match=re.escape(
+            "test_size=0.1 holds out 1 of the 10 rows; the held-out estimate needs")):
+        estimate_mi(X[:10], y[:10], estimator="smile", test_size=0.1)
+    with pytest.raises(ValueError, match=re.escape(
+            "test_size=1999 holds out 1999 of the 2000 rows, which leaves 1 to train on")):
+        estimate_mi(X, y, estimator="smile", test_size=1999)
+    # Nonparametric estimators use every row, whatever test_size.
+    assert estimate_mi(X, y, estimator="gaussian", test_size=1).n_test == 2000

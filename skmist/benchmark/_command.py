@@ -58,20 +58,22 @@ def add_arguments(parser):
     return parser
 
 
-def main(argv=None):
+def main(argv=None, *, prog="python -m skmist.benchmark"):
     """Run the benchmark from command-line arguments; returns the exit status.
 
     Parameters
     ----------
     argv : list of str, optional
         Defaults to ``sys.argv[1:]``.
+    prog : str, default="python -m skmist.benchmark"
+        The command's name in ``--help`` and errors (``skmist benchmark`` passes its own).
 
     Returns
     -------
     int
     """
     parser = add_arguments(argparse.ArgumentParser(
-        prog="python -m skmist.benchmark",
+        prog=prog,
         description="Fit MI estimators on the Beyond Normal tasks (known MI) and write a "
                     "tidy CSV, a markdown table and plots.",
     ))
