@@ -251,7 +251,18 @@ class _DensityEstimator(NeuralMIEstimator):
     def _build_model(self, x_features, y_features):
         return torch.nn.ModuleDict(self._build_densities(x_features, y_features))
 
+    # Whether the densities include one of x, whose constant columns then fail too.
+    _models_x = False
+
     def _initialize(self, x, y):
+        # A density of a constant column is a point mass: its log-likelihood grows
+        # without bound as training sharpens it, and the estimate follows (DoE gave -4
+        # nats on a constant y, with every term equal and no warning). A constant
+        # carries no information: refuse it, as the nonparametric estimators do.
+        if not self._y_is_categorical():
+            _check_not_constant(y, "y", type(self).__name__)
+        if self._models_x:
+            _check_not_constant(x, "X", type(self).__name__)
         super()._initialize(x, y)
         # Marginal densities start at their maximum-likelihood fit where it has a
         # closed form (Gaussian moments, class frequencies): a sharp covariance is
@@ -520,6 +531,7 @@ class GMEstimator(_DensityEstimator):
 
     _mi_bound = "estimate"
     _checks_elsewhere = True  # no n_negatives: tests/test_generative.py runs the checks
+    _models_x = True
 
     def _build_densities(self, x_features, y_features):
         if self._y_is_categorical():
@@ -552,6 +564,19 @@ class GMEstimator(_DensityEstimator):
 
     def _chunk_terms(self, model, x, y):
         return _generative._gm_terms(*self._log_densities(model, x, y))
+
+
+def _check_not_constant(t, name, estimator):
+    """A ValueError naming the constant columns of the training rows ``t``."""
+    constant = (t == t[:1]).all(dim=0)
+    if bool(constant.any()):
+        columns = torch.nonzero(constant).flatten().tolist()
+        raise ValueError(
+            f"{name} has constant columns {columns} (in the training rows): a constant "
+            f"carries no information (its MI with anything is 0), and {estimator}'s "
+            "density of it is a point mass whose log-likelihood has no maximum; drop "
+            "the column"
+        )
 
 
 class _ContrastiveDensityEstimator(_DensityEstimator):

@@ -26,12 +26,18 @@ from ..functional._histogram import (
     mi_of_memberships,
 )
 from ..functional._neighbors import check_not_constant
+from ._quantized import _warn_if_plugin_biased
 
 __all__ = ["GaussianEstimator", "HistogramEstimator", "KDEEstimator", "KSGEstimator"]
 
 
 class _NonparametricEstimator(MIEstimator):
-    """``fit`` stores ``mi_`` on the training data; ``score`` recomputes on new data."""
+    """``fit`` stores ``mi_`` on the training data; ``score`` recomputes on new data.
+
+    Subclasses give ``_estimate(X, y)``, the estimate as a float, and may override
+    ``_checked_estimate``, the same with warnings where it is unreliable (the
+    jackknife's halves call ``_estimate``, which does not warn).
+    """
 
     _parameter_constraints = {
         "device": [str],
@@ -53,7 +59,7 @@ class _NonparametricEstimator(MIEstimator):
         """
         X, y = self._validate_xy(X, y, reset=True)
         self.device_ = resolve_device(self.device)
-        self.mi_ = self._estimate(X, y)
+        self.mi_ = self._checked_estimate(X, y, stacklevel=4)
         return self
 
     def score(self, X, y):
@@ -70,7 +76,7 @@ class _NonparametricEstimator(MIEstimator):
         """
         check_is_fitted(self, "mi_")
         X, y = self._validate_xy(X, y, reset=False)
-        return self._estimate(X, y)
+        return self._checked_estimate(X, y, stacklevel=3)
 
     def estimate(self, X, y, *, return_std=False, n_subsamples=30, random_state=None):
         """MI estimate in nats on ``(X, y)``, and optionally its standard error.
@@ -102,7 +108,7 @@ class _NonparametricEstimator(MIEstimator):
         """
         check_is_fitted(self, "mi_")
         X, y = self._validate_xy(X, y, reset=False)
-        value = self._estimate(X, y)
+        value = self._checked_estimate(X, y, stacklevel=3)
         if not return_std:
             return value
         if isinstance(n_subsamples, bool) or not isinstance(n_subsamples, Integral) \
@@ -121,6 +127,11 @@ class _NonparametricEstimator(MIEstimator):
         # squared deviation of the subsample estimates.
         variance = kept / (n - kept) * np.mean((halves - halves.mean()) ** 2)
         return value, float(np.sqrt(variance))
+
+    def _checked_estimate(self, X, y, stacklevel):
+        """``_estimate`` with warnings where it is unreliable, at ``warnings.warn``'s
+        ``stacklevel`` counted from this method."""
+        return self._estimate(X, y)
 
     def _x_tensor(self, X):
         x = X if isinstance(X, torch.Tensor) else torch.as_tensor(np.array(X, dtype=np.float64))
@@ -409,6 +420,10 @@ class HistogramEstimator(_NonparametricEstimator):
         self.device = device
 
     def _estimate(self, X, y):
+        return self._checked_estimate(X, y, None)
+
+    def _checked_estimate(self, X, y, stacklevel):
+        # stacklevel=None: no warning.
         if self.soft and self.correction is not None:
             raise ValueError("correction applies to hard bins only; use soft=False")
         x = self._x_tensor(X)
@@ -417,6 +432,17 @@ class HistogramEstimator(_NonparametricEstimator):
         categorical = self.y_categories_ is not None
         if not categorical:
             check_not_constant(y, "y")
+        value = self._plugin(x, y, categorical)
+        if stacklevel is not None:
+            # The soft bins' plug-in is biased like the hard one's on the same cells.
+            codes_y = y if categorical else _bin_codes(y, self.bins)
+            _warn_if_plugin_biased(
+                type(self).__name__, value, _bin_codes(x, self.bins), codes_y, "bins",
+                max(x.shape[1], 1 if categorical else y.shape[1]), stacklevel + 1,
+            )
+        return value
+
+    def _plugin(self, x, y, categorical):
         if self.soft:
             with torch.inference_mode():
                 if not categorical:

@@ -7,6 +7,8 @@ A codebook maps each row to its nearest code vector: equal-width bins per column
 the codes is at most the MI of the data.
 """
 
+import math
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -18,10 +20,10 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
-from .._neural import NeuralMIEstimator, _location_scale, chunk_rows
+from .._neural import NeuralMIEstimator, UnreliableEstimateWarning, _location_scale, chunk_rows
 from ..base import MIEstimator, resolve_device
 from ..functional._bounds import standard_error
-from ..functional._histogram import _entropy_of_counts, discrete_mi
+from ..functional._histogram import _chance_mi, _entropy_of_counts, discrete_mi
 from ..nn import CategoricalDensity
 
 __all__ = ["BinnedEstimator", "PQEstimator"]
@@ -29,6 +31,40 @@ __all__ = ["BinnedEstimator", "PQEstimator"]
 QUANTIZATIONS = ("kmeans", "uniform")
 # A uniform grid has n_bins ** n_features codes; beyond this, use k-means.
 MAX_UNIFORM_CODES = 4096
+
+# A plug-in estimate warns when its expected value on independent data (its bias at
+# MI = 0) exceeds this many nats and a quarter of the estimate itself. Measured on
+# Gaussians, BinnedEstimator's 32 codes: +2.8 nats at n = 50 and +1.1 at n = 300 on
+# independent data, +0.24 at n = 2000, +0.05 at n = 10000.
+PLUGIN_BIAS_TOLERANCE = 0.05
+
+
+def _warn_if_plugin_biased(estimator, value, codes_x, codes_y, parameter,
+                           features=1, stacklevel=2):
+    """Warn when the cells of ``codes_x`` and ``codes_y`` are too many for their
+    samples: the plug-in's bias on independent data rivals ``value``.
+
+    ``parameter`` names the estimator's bin count and ``features`` the columns that
+    share it (a grid of ``bins ** features`` cells), for the advice; ``stacklevel``
+    is ``warnings.warn``'s, counted from this function.
+    """
+    chance, m_x, m_y = _chance_mi(codes_x, codes_y)
+    if not (chance > PLUGIN_BIAS_TOLERANCE and chance > 0.25 * value):
+        return
+    n = codes_x.shape[0]
+    # (m - 1)^2 / 2n <= tolerance for m cells per variable.
+    cells = 1 + math.sqrt(2 * n * PLUGIN_BIAS_TOLERANCE)
+    advice = max(2, int(cells ** (1.0 / features)))
+    warnings.warn(
+        f"{estimator}: the estimate {value:.4g} nats is a plug-in over {m_x} x {m_y} occupied "
+        f"bins from {n} samples, whose bias on independent data is about "
+        f"{chance:.3g} nats (the chi-square mean (m_x - 1)(m_y - 1) / 2n, at most log "
+        "min(m_x, m_y)): too many bins for the samples, so the value is mostly bias. "
+        f"Use fewer bins ({parameter}={advice} keeps that bias near 0.05 nats here) or "
+        "more samples, or KSGEstimator.",
+        UnreliableEstimateWarning,
+        stacklevel=stacklevel,
+    )
 
 
 class _Codebook(nn.Module):
@@ -229,7 +265,7 @@ class BinnedEstimator(MIEstimator):
             )
         else:
             self.codebook_y_ = None
-        self.mi_ = self._estimate(x, y)
+        self.mi_ = self._estimate(x, y, stacklevel=4)
         return self
 
     def score(self, X, y):
@@ -244,7 +280,7 @@ class BinnedEstimator(MIEstimator):
         -------
         float
         """
-        return self.estimate(X, y)
+        return self._estimate_on(X, y, False, stacklevel=3)
 
     def estimate(self, X, y, *, return_std=False):
         """Plug-in MI in nats of the codes of ``(X, y)``, and optionally its standard
@@ -269,10 +305,13 @@ class BinnedEstimator(MIEstimator):
         -------
         float, or (float, float)
         """
+        return self._estimate_on(X, y, return_std, stacklevel=3)
+
+    def _estimate_on(self, X, y, return_std, stacklevel):
         check_is_fitted(self, "codebook_x_")
         X, y = self._validate_xy(X, y, reset=False)
         x, y = self._tensors(X, y)
-        value = self._estimate(x, y)
+        value = self._estimate(x, y, stacklevel=stacklevel + 1)
         if not return_std:
             return value
         codes = [torch.unique(c, dim=0, return_inverse=True)[1] for c in self._codes(x, y)]
@@ -294,9 +333,17 @@ class BinnedEstimator(MIEstimator):
             return codes_x, y
         return codes_x, self.codebook_y_.codes((y - self.y_loc_) / self.y_scale_)
 
-    def _estimate(self, x, y):
+    def _estimate(self, x, y, stacklevel):
+        """The plug-in MI of the codes, with a warning when its bias rivals it;
+        ``stacklevel`` counts from the caller."""
         codes_x, codes_y = self._codes(x, y)
-        return float(discrete_mi(codes_x, codes_y, correction=self.correction))
+        value = float(discrete_mi(codes_x, codes_y, correction=self.correction))
+        features = max(x.shape[1], y.reshape(len(y), -1).shape[1])
+        _warn_if_plugin_biased(
+            type(self).__name__, value, codes_x, codes_y, "n_bins",
+            features if self.quantization == "uniform" else 1, stacklevel + 1,
+        )
+        return value
 
 
 # --- PQ ------------------------------------------------------------------------------

@@ -27,6 +27,21 @@ def _row_codes(labels):
     return codes, counts.shape[0]
 
 
+def _chance_mi(codes_x, codes_y):
+    """``(chance, m_x, m_y)``: about what the plug-in MI of these codes' cells gives on
+    independent data, with ``m`` the occupied cells of each side.
+
+    ``2 n I`` of an independent contingency table is chi-square with ``(m_x - 1)(m_y -
+    1)`` degrees of freedom (Miller 1955), so its mean is ``(m_x - 1)(m_y - 1) / 2n``;
+    with more cells than samples the plug-in is capped by ``log min(m_x, m_y)``.
+    """
+    n = codes_x.shape[0]
+    m_x = _row_codes(codes_x.reshape(n, -1))[1]
+    m_y = _row_codes(codes_y.reshape(n, -1))[1]
+    chance = min((m_x - 1) * (m_y - 1) / (2.0 * n), math.log(min(m_x, m_y)))
+    return chance, m_x, m_y
+
+
 def _entropy_of_counts(counts, n):
     counts = counts.to(torch.float64)
     return math.log(n) - (counts * torch.log(counts)).sum() / n
