@@ -137,6 +137,19 @@ def ksg(x, y, n_neighbors=3, variant=1, *, backend="auto", n_jobs=-1, chunk_size
     A. Kraskov, H. Stögbauer and P. Grassberger, "Estimating mutual information",
     Phys. Rev. E 69, 066138 (2004), eqs. (8) and (9).
     """
+    return _ksg_saturation(x, y, n_neighbors, variant, backend=backend, n_jobs=n_jobs,
+                           chunk_size=chunk_size)[0]
+
+
+def _ksg_saturation(x, y, n_neighbors=3, variant=1, *, backend="auto", n_jobs=-1,
+                    chunk_size=None):
+    """:func:`ksg` and the share of samples whose count in x or in y is the least
+    possible: no point closer in that marginal than the k joint neighbours.
+
+    For a one-to-one y = f(x) every sample is such (the joint neighbours are the
+    marginal ones), and the estimate is capped by the sample size near
+    ``psi(n) - psi(k)``; for a finite MI the share falls to 0 as n grows.
+    """
     like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
     x, y, k, backend = _prepare(x, y, n_neighbors, backend)
     if variant not in (1, 2):
@@ -145,25 +158,34 @@ def ksg(x, y, n_neighbors=3, variant=1, *, backend="auto", n_jobs=-1, chunk_size
     z = _concat(x, y)
     opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
     if variant == 1:
-        count_x = within_counter(x, **opts)
-        mi = _ksg1(x, y, k, count_x, within_counter(y, **opts), opts)
+        # n_x + 1 is the count with the point itself; its least value is k.
+        count_x, count_y = _ksg1_counts(x, y, k, within_counter(x, **opts),
+                                        within_counter(y, **opts), opts)
+        average = (_digamma(count_x) + _digamma(count_y)).mean()
+        mi = _digamma(k) + _digamma(n) - average
     else:
         _, idx = knn(z, k, **opts)
         eps_x = _row_max(abs(x[idx] - x[:, None, :]))
         eps_y = _row_max(abs(y[idx] - y[:, None, :]))
-        n_x = count_within(x, eps_x, **opts) - 1
-        n_y = count_within(y, eps_y, **opts) - 1
-        average = (_digamma(n_x) + _digamma(n_y)).mean()
+        count_x = count_within(x, eps_x, **opts) - 1
+        count_y = count_within(y, eps_y, **opts) - 1
+        average = (_digamma(count_x) + _digamma(count_y)).mean()
         mi = _digamma(k) - 1.0 / k + _digamma(n) - average
-    return _result(mi, like)
+    saturated = ((count_x <= k) | (count_y <= k)).sum() / n
+    return _result(mi, like), float(saturated)
+
+
+def _ksg1_counts(x, y, k, count_x, count_y, opts):
+    """``(n_x + 1, n_y + 1)`` of KSG variant 1 per sample."""
+    radius = strictly_below(kth_neighbor_distance(_concat(x, y), k, **opts))
+    return count_x(radius), count_y(radius)
 
 
 def _ksg1(x, y, k, count_x, count_y, opts):
     """KSG variant 1 with the marginal counters given, so that a caller scoring many
     x against one y builds y's counter once."""
-    radius = strictly_below(kth_neighbor_distance(_concat(x, y), k, **opts))
-    # n_x + 1 is the count with the point itself, which count_x includes.
-    average = (_digamma(count_x(radius)) + _digamma(count_y(radius))).mean()
+    counts_x, counts_y = _ksg1_counts(x, y, k, count_x, count_y, opts)
+    average = (_digamma(counts_x) + _digamma(counts_y)).mean()
     return _digamma(k) + _digamma(x.shape[0]) - average
 
 
