@@ -23,7 +23,8 @@ NAMESPACES = [
      "The most used names are re-exported by ``skmist`` and listed above."),
     ("skmist.functional", "Functional (``skmist.functional``)",
      "Pure torch functions: tensors in, a 0-dim tensor out, differentiable where the "
-     "math allows, for MI inside a loss."),
+     "math allows, for MI inside a loss. The nonparametric ones also take NumPy "
+     "arrays, and return a tensor for them too (``float(...)`` for a number)."),
     ("skmist.nn", "Modules (``skmist.nn``)",
      "Torch modules: the MLP, the critics that the bounds score, and the densities of "
      "the generative estimators."),
@@ -45,6 +46,7 @@ GROUPS = {
     "skmist.estimators._nonparametric": "Nonparametric (no training)",
     "skmist.estimators._diffusion": "Diffusion (MINDE)",
     "skmist._estimate": "One-call estimates",
+    "skmist._scoring": "Model selection",
     "skmist.selection": "Feature selection",
     "skmist._neural": "Warnings",
     "skmist.functional._bounds": "Variational bounds from critic scores",

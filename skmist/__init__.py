@@ -13,6 +13,7 @@ from importlib.metadata import version as _version
 from . import datasets, functional, nn
 from ._estimate import MIResult, estimate_mi
 from ._neural import UnreliableEstimateWarning
+from ._scoring import conservative_mi_scorer
 from .estimators import *  # noqa: F401,F403
 from .estimators import __all__ as _estimators_all
 from .estimators import conditional_log_likelihood_scorer
@@ -29,6 +30,7 @@ __all__ = [
     "UnreliableEstimateWarning",
     "__version__",
     "conditional_log_likelihood_scorer",
+    "conservative_mi_scorer",
     "datasets",
     "estimate_mi",
     "functional",

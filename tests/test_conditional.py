@@ -440,3 +440,13 @@ def test_chain_rule_random_state_seeds_both_inner_fits():
     assert other.mi_ == fits[0].mi_
     assert ChainRuleCMIEstimator(conditioning=[1], estimator=smile, random_state=1).fit(
         X, y).mi_ != fits[0].mi_
+
+
+def test_numpy_input_gives_what_the_other_functional_estimates_give():
+    # functional.* is the torch layer: a 0-dim tensor for tensors and arrays alike,
+    # float64 for float64 arrays, as ksg returns (documented in the Returns section).
+    x, y, z = gaussian_xyz(300, 1, seed=16)
+    value, reference = F.conditional_ksg(x, y, z), F.ksg(x, y)
+    assert type(value) is type(reference) is torch.Tensor
+    assert (value.dtype, value.ndim, value.device.type) == (reference.dtype, 0, "cpu")
+    assert value.dtype == torch.float64

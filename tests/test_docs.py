@@ -7,6 +7,7 @@ made but the examples are not run again (``tests/test_examples.py`` runs them).
 import ast
 import importlib
 import pathlib
+import re
 import subprocess
 import sys
 import types
@@ -101,3 +102,67 @@ def test_builds_offline():
     extensions = ast.literal_eval(assigned["extensions"])
     assert not [e for e in extensions if "intersphinx" in e]
     assert "intersphinx_mapping" not in assigned
+
+
+# --- one source for every figure ---------------------------------------------------------
+
+# A number, as the documents write them: 0.048, -0.49, 2.66e+05, 5.2x, 10,000.
+FIGURE = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?(?:e[+-]?\d+)?x?(?![\w])")
+# The user guide's own figures, which the README does not repeat.
+GUIDE_ONLY = {
+    "1889",  # SMILE's score on student-identity-2-2-1 (Cauchy margins)
+}
+
+
+def _figures(text):
+    return FIGURE.findall(text)
+
+
+def _rst_tables(text):
+    """``{first cell: [cells]}`` of every list-table row of an RST document."""
+    rows, row = {}, None
+    for line in text.splitlines():
+        cell = re.match(r"\s*(\*)? +- (.*)", line)
+        if cell and cell[1]:
+            row = [cell[2].strip()]
+            rows[row[0]] = row
+        elif cell and row is not None:
+            row.append(cell[2].strip())
+        elif not line.strip().startswith("- "):
+            row = None if not line.strip() else row
+    return rows
+
+
+def _markdown_tables(text):
+    """``{first cell: [row, ...]}``: a name may head rows of several tables."""
+    rows = {}
+    for line in text.splitlines():
+        if line.startswith("| "):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            rows.setdefault(cells[0], []).append(cells)
+    return rows
+
+
+def test_every_figure_of_the_user_guide_is_the_readmes():
+    readme = (ROOT / "README.md").read_text()
+    guide = (DOC / "user_guide.rst").read_text()
+    # Layout numbers of the RST tables and the code examples' arguments are not figures.
+    guide = re.sub(r"^\s*:widths:.*$", "", guide, flags=re.M)
+    guide = re.sub(r"\.\. code-block::.*\n\n(?:(?: {3}.*)?\n)+", "", guide)
+    known = set(_figures(readme)) | GUIDE_ONLY
+    missing = sorted({f for f in _figures(guide) if f not in known})
+    assert not missing, f"figures in doc/user_guide.rst that the README does not have: {missing}"
+
+
+def test_tables_in_both_documents_agree_row_by_row():
+    readme = _markdown_tables((ROOT / "README.md").read_text())
+    guide = _rst_tables((DOC / "user_guide.rst").read_text())
+    compared = 0
+    for name, cells in guide.items():
+        key = name.replace("``", "`")
+        if key in readme:
+            # The README's tables may have more columns (fit time), never other values.
+            expected = [c.replace("``", "`") for c in cells]
+            assert expected in [row[:len(cells)] for row in readme[key]], (key, readme[key])
+            compared += 1
+    assert compared >= 25  # the accuracy, generative and ground-truth tables

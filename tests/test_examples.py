@@ -3,6 +3,7 @@ the others are the documentation's gallery)."""
 
 import os
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -37,3 +38,9 @@ def test_example_runs(path, tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     assert "nats" in out.stdout
     assert not any(tmp_path.iterdir()), f"{path.name} wrote {list(tmp_path.iterdir())}"
+    if "quickstart" in path.name:
+        # The README says skmist's KSG reproduces mutual_info_regression: the quick
+        # starts print the two side by side, and they must agree.
+        gap = re.search(r"largest difference from mutual_info_regression: (\S+) nats",
+                        out.stdout)
+        assert gap and float(gap[1]) < 1e-9, out.stdout

@@ -82,7 +82,10 @@ def conditional_ksg(x, y, z, n_neighbors=3, *, discrete_target=False,
     Returns
     -------
     torch.Tensor
-        0-dim tensor, in nats, on ``x``'s device and in its floating dtype.
+        0-dim tensor, in nats, on ``x``'s device and in its floating dtype. For NumPy
+        input too, as :func:`ksg` and the other functions of
+        :mod:`skmist.functional` return (a float64 CPU tensor for float64 arrays;
+        ``float(...)`` gives the number).
 
     See Also
     --------
