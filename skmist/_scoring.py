@@ -119,7 +119,7 @@ def conservative_mi_scorer(estimator, X, y):
 def _dv_lower_bound(estimator, X, y, clip_positives):
     # Columns of the DV terms: the critic on the positive pair, and the log-mean-exp
     # of the (for SMILE, already clipped) critic on that row's negatives.
-    terms = estimator._sample_terms(X, y, stacklevel=3).double()
+    terms = estimator._sample_terms(X, y).double()
     positive, log_partition = terms[:, 0], terms[:, 1]
     if clip_positives:
         positive = positive.clamp(-estimator.tau, estimator.tau)
