@@ -3,7 +3,8 @@
 An estimator contributes a model, a per-batch loss and a validation function; the loop
 owns everything else: minibatches drawn by index on the device, AdamW, the loss buffer
 that is read back only every ``interval`` steps (no per-step host sync), the NaN check,
-early stopping on a smoothed validation estimate, and the history.
+early stopping on a smoothed validation estimate, an interrupt (Ctrl-C) that ends
+training with the best weights so far, and the history.
 """
 
 import copy
@@ -16,12 +17,15 @@ __all__ = ["TrainingResult", "train"]
 
 
 class TrainingResult:
-    """What :func:`train` hands back: the rows of the history and the step count."""
+    """What :func:`train` hands back: the rows of the history, the step count, and the
+    ``KeyboardInterrupt`` that ended training early (``None`` when it was not
+    interrupted), for the caller to re-raise once its state is consistent."""
 
-    def __init__(self, rows, n_iter, validation_name="validation_mi"):
+    def __init__(self, rows, n_iter, validation_name="validation_mi", interrupt=None):
         self.rows = rows
         self.n_iter = n_iter
         self.validation_name = validation_name
+        self.interrupt = interrupt
 
     def history(self, previous=None):
         name = self.validation_name
@@ -60,6 +64,8 @@ def train(
     start_iter=0,
     verbose=False,
     description="fit",
+    validation_name="validation_mi",
+    divergence_advice="lower learning_rate",
 ):
     """Train ``model`` by minimising ``loss(batch_index)`` for ``max_iter`` steps.
 
@@ -97,10 +103,19 @@ def train(
         Show a tqdm progress bar.
     description : str
         Label of the progress bar.
+    validation_name : str
+        What ``validate`` returns (a history column); the progress bar shows it with
+        ``validation_`` shortened to ``val_``.
+    divergence_advice : str
+        What helps when the loss or the validation estimate stops being finite, the end
+        of the ``FloatingPointError`` raised then.
 
     Returns
     -------
     TrainingResult
+        A ``KeyboardInterrupt`` during training is caught: training ends there, the
+        best weights so far are restored as at any other end, and the interrupt is
+        handed back in ``TrainingResult.interrupt``.
     """
     device = next(model.parameters()).device
     interval = evaluation_interval(max_iter, n_iter_no_change)
@@ -108,65 +123,77 @@ def train(
     rows = []
     best, best_state, smoothed = -math.inf, None, None
     reference, reference_step = -math.inf, start_iter  # what resets the patience
+    label = validation_name.replace("validation_", "val_", 1)
     progress = _progress_bar(max_iter, description, verbose)
     model.train()
     # Batches walk through a fresh permutation each epoch: no sample appears twice in a
     # batch, where it would be its own negative.
     steps_per_epoch = max(1, n_samples // batch_size)
-    step = 0
-    for step in range(1, max_iter + 1):
-        position = (step - 1) % steps_per_epoch
-        if position == 0:
-            order = torch.randperm(n_samples, device=device, generator=generator)
-        index = order[position * batch_size : (position + 1) * batch_size]
-        value = loss(index)
-        optimizer.zero_grad(set_to_none=True)
-        value.backward()
-        optimizer.step()
-        if scheduler is not None:
-            scheduler.step()
-        losses[(step - 1) % interval] = value.detach()
-        if step % interval and step != max_iter:
-            continue
-        window = losses[: (step - 1) % interval + 1]
-        if not torch.isfinite(window).all():
-            progress.close()
-            first = start_iter + step - window.numel() + 1
-            raise FloatingPointError(
-                f"the training loss became NaN or infinite between iterations {first} and "
-                f"{start_iter + step}; lower learning_rate, or use a bound with lower variance "
-                "(e.g. SMILEEstimator or InfoNCEEstimator)"
-            )
-        mean_loss = window.mean().item()
-        estimate = math.nan
-        if validate is not None:
-            model.eval()
-            estimate = validate()
-            model.train()
-            if not math.isfinite(estimate):
-                progress.close()
+    n_done, interrupt = 0, None
+    try:
+        for step in range(1, max_iter + 1):
+            position = (step - 1) % steps_per_epoch
+            if position == 0:
+                order = torch.randperm(n_samples, device=device, generator=generator)
+            index = order[position * batch_size : (position + 1) * batch_size]
+            value = loss(index)
+            optimizer.zero_grad(set_to_none=True)
+            value.backward()
+            optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
+            n_done = step
+            losses[(step - 1) % interval] = value.detach()
+            if step % interval and step != max_iter:
+                continue
+            window = losses[: (step - 1) % interval + 1]
+            if not torch.isfinite(window).all():
+                first = start_iter + step - window.numel() + 1
                 raise FloatingPointError(
-                    f"the validation estimate became {estimate} at iteration "
-                    f"{start_iter + step}; lower learning_rate"
+                    f"the training loss became NaN or infinite between iterations {first} "
+                    f"and {start_iter + step}; {divergence_advice}"
                 )
-            smoothed = estimate if smoothed is None else (
-                smoothing * estimate + (1 - smoothing) * smoothed
-            )
-            # best starts at -inf, not 0: bounds are often negative early in training.
-            if smoothed > best:
-                best, best_state = smoothed, copy.deepcopy(model.state_dict())
-            if smoothed > reference + tol:
-                reference, reference_step = smoothed, start_iter + step
-        rows.append((start_iter + step, mean_loss, estimate, smoothed))
-        progress.update(step - progress.n)
-        progress.set_postfix(loss=f"{mean_loss:.4g}", mi=f"{estimate:.4g}")
-        if validate is not None and start_iter + step - reference_step >= n_iter_no_change:
-            break
-    progress.close()
+            mean_loss = window.mean().item()
+            estimate = math.nan
+            postfix = {"loss": f"{mean_loss:.4g}"}
+            if validate is not None:
+                model.eval()
+                estimate = validate()
+                model.train()
+                if not math.isfinite(estimate):
+                    raise FloatingPointError(
+                        f"the validation estimate ({validation_name}) became {estimate} at "
+                        f"iteration {start_iter + step}; {divergence_advice}"
+                    )
+                smoothed = estimate if smoothed is None else (
+                    smoothing * estimate + (1 - smoothing) * smoothed
+                )
+                # best starts at -inf, not 0: bounds are often negative early in training.
+                if smoothed > best:
+                    best, best_state = smoothed, copy.deepcopy(model.state_dict())
+                if smoothed > reference + tol:
+                    reference, reference_step = smoothed, start_iter + step
+                postfix[label] = f"{estimate:.4g}"
+            rows.append((start_iter + step, mean_loss, estimate, smoothed))
+            progress.update(step - progress.n)
+            progress.set_postfix(postfix)
+            if validate is not None and start_iter + step - reference_step >= n_iter_no_change:
+                break
+    except KeyboardInterrupt as caught:
+        # Ctrl-C in a notebook: end here with the best weights so far, and let the
+        # caller make its state consistent before it re-raises.
+        interrupt = caught
+    finally:
+        if progress.total != n_done:
+            # Stopped early: the bar ends full at the step reached, not frozen mid-way.
+            progress.total = n_done
+            progress.update(n_done - progress.n)
+            progress.refresh()
+        progress.close()
     model.eval()
     if best_state is not None:
         model.load_state_dict(best_state)
-    return TrainingResult(rows, step)
+    return TrainingResult(rows, n_done, validation_name, interrupt)
 
 
 def _progress_bar(total, description, verbose):

@@ -15,7 +15,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_array, check_consistent_length, validate_data
 
-__all__ = ["MIEstimator", "MITags", "resolve_device", "resolve_dtype"]
+__all__ = ["MIEstimator", "MITags", "check_dtype_range", "resolve_device", "resolve_dtype"]
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
@@ -70,6 +70,22 @@ def resolve_device(device):
 def resolve_dtype(dtype):
     """The torch dtype named by ``"float32"`` or ``"float64"``."""
     return DTYPES[dtype]
+
+
+def check_dtype_range(t, name, dtype):
+    """Raise a ValueError when the tensor ``t`` holds values that the dtype named
+    ``dtype`` cannot represent (they would become infinite in it)."""
+    limit = torch.finfo(resolve_dtype(dtype)).max
+    if not t.numel():
+        return
+    low, high = torch.aminmax(t)  # no copy of t, as abs() would make
+    largest = max(-low.item(), high.item())
+    if not largest <= limit:
+        raise ValueError(
+            f"{name} has values up to {largest:.3g} in absolute value, beyond the range "
+            f"of dtype={dtype!r} (largest {limit:.3g}); pass dtype='float64', or "
+            f"rescale {name}"
+        )
 
 
 def _reject_non_numeric_columns(X, name):

@@ -1,0 +1,273 @@
+"""The shared core of the trained estimators on awkward input and awkward use: large
+offsets, values past float32's range, divergence, an interrupted fit, scoring the
+training rows, and what the progress bar shows."""
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+import torch
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import GridSearchCV, cross_val_score
+
+import skmist
+from conftest import gaussian_pair
+from skmist import UnreliableEstimateWarning
+from skmist._neural import NeuralMIEstimator
+
+TRAINED = [
+    getattr(skmist, name) for name in skmist.estimators.__all__
+    if issubclass(getattr(skmist, name), NeuralMIEstimator)
+]
+# Every trained estimator takes these; the rest of TINY where it has the parameter.
+TINY = dict(hidden_dims=(16,), max_iter=60, batch_size=64, n_negatives=8,
+            n_time_samples=2, device="cpu", random_state=0)
+
+
+def tiny(cls, **params):
+    """``cls`` at a budget of a second, with ``params`` on top."""
+    accepted = cls().get_params()
+    defaults = {k: v for k, v in TINY.items() if k in accepted}
+    if "entropy_y" in accepted:
+        defaults["entropy_y"] = 1.0
+    return cls(**{**defaults, **params})
+
+
+def fit(est, x, y):
+    return est.fit(x) if isinstance(est, skmist.MINDEEntropy) else est.fit(x, y)
+
+
+def fitted_value(est):
+    return est.entropy_ if isinstance(est, skmist.MINDEEntropy) else est.mi_
+
+
+@pytest.fixture(scope="module")
+def data():
+    return gaussian_pair(400, 1, 0.35, seed=0)
+
+
+# --- 1. a large common offset ------------------------------------------------------
+
+
+@pytest.mark.filterwarnings("ignore::skmist.UnreliableEstimateWarning")
+@pytest.mark.parametrize("cls", TRAINED, ids=lambda c: c.__name__)
+def test_a_unix_time_offset_leaves_the_estimate_unchanged(cls, data):
+    # Cast to float32 before standardizing, x + 1.6e9 varies in steps of 128 and
+    # collapsed to a constant: SMILE, GM and MINDE returned 0.00, DoE -2.03.
+    x, y = data
+    plain = fitted_value(fit(tiny(cls), x, y))
+    shifted = fitted_value(fit(tiny(cls), x + 1.6e9, y + 1.6e9))
+    assert shifted == pytest.approx(plain, abs=1e-3)
+
+
+@pytest.mark.filterwarnings("ignore::skmist.UnreliableEstimateWarning")
+def test_the_offset_estimate_is_right_and_scores_on_offset_rows(data):
+    x, y = data
+    est = skmist.SMILEEstimator(max_iter=300, random_state=0, device="cpu")
+    est.fit(x + 1.6e9, y + 1.6e9)
+    assert 0.2 < est.mi_ < 0.45  # truth 0.35
+    x_test, y_test = gaussian_pair(400, 1, 0.35, seed=1)
+    assert 0.15 < est.score(x_test + 1.6e9, y_test + 1.6e9) < 0.5
+
+
+# --- 2. values past the model's dtype ------------------------------------------------
+
+
+@pytest.mark.parametrize("cls", TRAINED, ids=lambda c: c.__name__)
+def test_values_past_float32_are_refused_at_the_edge(cls, data):
+    # They passed validation and failed deep in torch (_LinAlgError in DoE, GM and
+    # Hybrid) or with wrong messages (PQ: "contains NaN", critics: "lower learning_rate").
+    x, y = data
+    with pytest.raises(ValueError, match=re.escape(
+            "X has values up to 1e+39 in absolute value, beyond the range of "
+            "dtype='float32' (largest 3.4e+38); pass dtype='float64', or rescale X")):
+        fit(tiny(cls), x / np.abs(x).max() * 1e39, y)
+    if cls is not skmist.MINDEEntropy:
+        with pytest.raises(ValueError, match="y has values up to 1e.39 in absolute value"):
+            fit(tiny(cls), x, y / np.abs(y).max() * -1e39)
+
+
+@pytest.mark.filterwarnings("ignore::skmist.UnreliableEstimateWarning")
+def test_values_past_float32_are_refused_by_score_and_taken_in_float64(data):
+    x, y = data
+    est = tiny(skmist.InfoNCEEstimator).fit(x, y)
+    with pytest.raises(ValueError, match="beyond the range of dtype='float32'"):
+        est.score(x * 1e39, y)
+    # In float64 the same data is simply rescaled: MI is unchanged, even near the top
+    # of float64's range, where a plain mean or variance would overflow.
+    plain = tiny(skmist.InfoNCEEstimator, dtype="float64").fit(x, y)
+    for factor in (1e39, 1e300):
+        huge = tiny(skmist.InfoNCEEstimator, dtype="float64").fit(x * factor, y)
+        assert huge.mi_ == pytest.approx(plain.mi_, abs=1e-6)
+        assert np.isfinite(huge.x_scale_.item())
+
+
+# --- 3. divergence --------------------------------------------------------------------
+
+
+def _lognormal(n=1000, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, 1))
+    y = 0.8 * x + 0.6 * rng.normal(size=(n, 1))  # MI 0.51 nats
+    return np.exp(2 * x), np.exp(2 * y)
+
+
+def test_divergence_on_lognormal_data_names_the_quantile_map_which_helps():
+    # Measured (n=2000, 500 steps): NWJ, JS, FLO and TUBA diverge at learning_rate 1e-3
+    # and 1e-4 alike; with standardize="quantile" they train (JS: 0.46 of 0.51 nats).
+    X, Y = _lognormal()
+    small = dict(n_negatives=16, max_iter=300, random_state=0, device="cpu")
+    for learning_rate in (1e-3, 1e-4):
+        with pytest.raises(FloatingPointError, match=re.escape(
+                "what helps: for heavy-tailed or skewed data (lognormal, Cauchy, counts), "
+                "standardize='quantile', which maps each column to a normal; or a bound "
+                "with lower variance (SMILEEstimator or InfoNCEEstimator); or a lower "
+                f"learning_rate (now {learning_rate:g})")):
+            skmist.JSEstimator(learning_rate=learning_rate, **small).fit(X, Y)
+    est = skmist.JSEstimator(standardize="quantile", **small).fit(X, Y)
+    assert 0.35 < est.mi_ < 0.6
+
+
+def test_divergence_advice_fits_the_estimator():
+    # Density estimators refuse the quantile map; SMILE is the low-variance bound.
+    assert tiny(skmist.GMEstimator)._divergence_advice() == (
+        "what helps: a lower learning_rate (now 0.001)")
+    smile = tiny(skmist.SMILEEstimator, standardize="quantile")
+    smile.critic_ = None
+    assert smile._divergence_advice() == "what helps: a lower learning_rate (now 0.001)"
+
+
+# --- 4. an interrupted fit -------------------------------------------------------------
+
+
+def _interrupt_at(est, step):
+    """Make ``est`` raise KeyboardInterrupt in its training step number ``step``."""
+    calls = {"n": 0}
+    batch_loss = est._batch_loss
+
+    def interrupted(model, x, y):
+        calls["n"] += 1
+        if calls["n"] == step:
+            raise KeyboardInterrupt
+        return batch_loss(model, x, y)
+
+    est._batch_loss = interrupted
+    return est
+
+
+def test_an_interrupted_fit_keeps_its_best_weights_consistently(data, capsys):
+    x, y = data
+    # Validation every 10 steps (patience 50); the interrupt comes during step 35.
+    est = _interrupt_at(skmist.InfoNCEEstimator(
+        hidden_dims=(16,), n_negatives=8, max_iter=200, n_iter_no_change=50,
+        random_state=0, device="cpu", verbose=True), step=35)
+    with pytest.raises(KeyboardInterrupt), pytest.warns(ConvergenceWarning, match=re.escape(
+            "InfoNCEEstimator.fit was interrupted after 34 iterations; the estimator keeps "
+            "the best weights found so far, with mi_=")) as caught:
+        est.fit(x, y)
+    assert caught[0].filename == __file__
+    assert est.n_iter_ == 34
+    assert est.history_["iteration"].tolist() == [10, 20, 30]
+    # mi_ is the validation estimate of the weights kept: the best of the history, not
+    # those of step 34.
+    best = est.history_["validation_mi_smoothed"].idxmax()
+    assert est.mi_ == pytest.approx(est.history_["validation_mi"][best], abs=1e-6)
+    x_test, y_test = gaussian_pair(400, 1, 0.35, seed=1)
+    assert np.isfinite(est.score(x_test, y_test))
+    # The bar ends at the step reached, not frozen at 30 of 200.
+    assert "34/34" in capsys.readouterr().err
+
+
+def test_an_interrupted_partial_fit_continues_the_count(data):
+    x, y = data
+    est = tiny(skmist.SMILEEstimator, batch_size=50).partial_fit(x, y)
+    assert est.n_iter_ == 8
+    with pytest.raises(KeyboardInterrupt), pytest.warns(
+            ConvergenceWarning, match="partial_fit was interrupted after 2 iterations") as caught:
+        _interrupt_at(est, step=3).partial_fit(x, y)
+    assert caught[0].filename == __file__
+    assert est.n_iter_ == 10
+    assert np.isfinite(est.mi_)
+
+
+# --- 5. scoring the training rows ------------------------------------------------------
+
+
+TRAINING_ROWS = "these are the rows the model was trained on"
+
+
+@pytest.mark.filterwarnings("error::skmist.UnreliableEstimateWarning")
+def test_scoring_the_training_rows_warns_and_held_out_rows_do_not(data):
+    x, y = data
+    x_test, y_test = gaussian_pair(400, 1, 0.35, seed=1)
+    est = tiny(skmist.MINEEstimator).fit(x, y)
+    with pytest.warns(UnreliableEstimateWarning, match=TRAINING_ROWS) as caught:
+        est.score(x, y)
+    assert caught[0].filename == __file__  # pointed at the caller's line
+    with pytest.warns(UnreliableEstimateWarning, match=TRAINING_ROWS) as caught:
+        est.estimate(x, y, return_std=True)
+    assert caught[0].filename == __file__
+    with pytest.warns(UnreliableEstimateWarning, match=TRAINING_ROWS):
+        est.score(torch.as_tensor(x), torch.as_tensor(y))  # the same rows as tensors
+    est.score(x_test, y_test)  # no warning (an error here)
+    est.estimate(x_test, y_test, return_std=True)
+    est.score(x[:200], y[:200])
+    est.score(x, y[::-1])  # a permutation test's shuffled y
+
+
+@pytest.mark.filterwarnings("error::skmist.UnreliableEstimateWarning")
+def test_partial_fit_warns_on_its_last_batch(data):
+    x, y = data
+    est = tiny(skmist.SMILEEstimator).partial_fit(x[:200], y[:200]).partial_fit(x[200:], y[200:])
+    with pytest.warns(UnreliableEstimateWarning, match=TRAINING_ROWS):
+        est.score(x[200:], y[200:])
+    est.score(x[:200], y[:200])  # no longer the rows it last trained on: no warning
+
+
+@pytest.mark.filterwarnings("error::skmist.UnreliableEstimateWarning")
+def test_grid_search_and_cross_validation_score_held_out_folds_without_warning(data):
+    x, y = data
+    est = tiny(skmist.InfoNCEEstimator)
+    cross_val_score(est, x, y, cv=2)  # equal-sized folds, different rows
+    GridSearchCV(est, {"hidden_dims": [(8,), (16,)]}, cv=3).fit(x, y)
+
+
+# --- 6. what the progress bar shows ---------------------------------------------------
+
+
+def _bar(capsys, est, x, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnreliableEstimateWarning)
+        fit(est, x, y)
+    return capsys.readouterr().err
+
+
+def test_the_bar_shows_the_validation_estimate_by_its_name(data, capsys):
+    x, y = data
+    bar = _bar(capsys, tiny(skmist.InfoNCEEstimator, verbose=True), x, y)
+    assert re.search(r"loss=-?[\d.]+, val_mi=-?[\d.]+", bar)
+    # GM, DoE and Hybrid validate a log-likelihood or an objective, not MI.
+    bar = _bar(capsys, tiny(skmist.GMEstimator, verbose=True), x, y)
+    assert re.search(r"val_log_likelihood=-?[\d.]+", bar) and " mi=" not in bar
+    bar = _bar(capsys, tiny(skmist.HybridEstimator, verbose=True), x, y)
+    assert re.search(r"val_objective=-?[\d.]+", bar) and " mi=" not in bar
+
+
+def test_a_bar_without_validation_shows_only_the_loss(data, capsys):
+    # MINDE validates nothing without n_iter_no_change: its bar showed mi=nan.
+    x, y = data
+    bar = _bar(capsys, tiny(skmist.MINDEEstimator, verbose=True), x, y)
+    assert re.search(r"loss=[\d.]+", bar)
+    assert "nan" not in bar and "mi=" not in bar
+    assert "60/60" in bar
+
+
+def test_an_early_stopped_bar_ends_at_the_step_reached(data, capsys):
+    x, y = data
+    est = skmist.InfoNCEEstimator(hidden_dims=(16,), n_negatives=8, max_iter=2000,
+                                  n_iter_no_change=20, random_state=0, device="cpu",
+                                  verbose=True)
+    bar = _bar(capsys, est, x, y)
+    assert est.n_iter_ < 2000
+    assert f"{est.n_iter_}/{est.n_iter_}" in bar
