@@ -24,7 +24,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from ._training import train
-from .base import MIEstimator, check_dtype_range, resolve_device, resolve_dtype
+from .base import (
+    MIEstimator, check_dtype_range, resolve_device, resolve_dtype, user_stacklevel,
+)
 from .functional._bounds import standard_error
 
 __all__ = ["NeuralMIEstimator", "UnreliableEstimateWarning"]
@@ -97,10 +99,21 @@ class NeuralMIEstimator(MIEstimator):
         """
         x, y = self._prepare(X, y, reset=True)
         self._training_rows = _fingerprint(x, y)
+        self._warn_if_deterministic(x, y)
         n = x.shape[0]
         n_val = int(math.floor(self.validation_fraction * n))
         if n_val < 2 or n - n_val < 2:
             n_val = 0  # too few rows to hold any out: train and estimate on all of them
+            if self.validation_fraction > 0:
+                warnings.warn(
+                    f"{type(self).__name__}: {n} samples are too few to hold out a "
+                    f"validation split, so {self._estimate_name} is computed on the rows "
+                    "the model was trained on, where it overfits: the value is "
+                    "meaningless. A trained estimator needs hundreds of samples; with "
+                    "fewer, use KSGEstimator.",
+                    UnreliableEstimateWarning,
+                    stacklevel=user_stacklevel(),
+                )
         split = torch.randperm(n, generator=self._cpu_generator(0)).to(self.device_)
         train_rows, val_rows = split[n_val:], split[:n_val]
         self._initialize(x[train_rows], y[train_rows])
@@ -356,6 +369,24 @@ class NeuralMIEstimator(MIEstimator):
         remedies.append(f"a lower learning_rate (now {self.learning_rate:g})")
         return "what helps: " + "; or ".join(remedies)
 
+    def _warn_if_deterministic(self, x, y):
+        """Warn when continuous y is (numerically) a linear function of X: their MI is
+        infinite, and a trained estimate of it is set by the sample size and budget."""
+        if self.y_categories_ is not None or y.shape[1] == 0:
+            return  # labels determined by X have a finite MI, H(y)
+        if x.shape[0] <= x.shape[1] + y.shape[1] + 1:
+            return  # so few rows fit any y exactly; the small-sample warning says so
+        correlation = max_canonical_correlation(x, y)
+        if correlation > 1 - 1e-9:
+            warnings.warn(
+                f"{type(self).__name__}: y is a linear function of X (canonical "
+                f"correlation {correlation:.12f}). The MI of continuous variables in a "
+                "deterministic relation is infinite; the estimate is limited only by "
+                "the sample size and the training budget, and means nothing.",
+                UnreliableEstimateWarning,
+                stacklevel=user_stacklevel(),
+            )
+
     def _reraise_interrupt(self, result, method, stacklevel):
         """After an interrupted ``fit``/``partial_fit`` has made its state consistent:
         say what it kept, and re-raise the interrupt."""
@@ -364,7 +395,8 @@ class NeuralMIEstimator(MIEstimator):
         warnings.warn(
             f"{type(self).__name__}.{method} was interrupted after {result.n_iter} "
             f"iterations; the estimator keeps the best weights found so far, with "
-            f"mi_={self.mi_:.4g} nats, history_ and n_iter_={self.n_iter_} for them.",
+            f"{self._estimate_name}={self.mi_:.4g} nats, history_ and "
+            f"n_iter_={self.n_iter_} for them.",
             ConvergenceWarning,
             stacklevel=stacklevel,
         )
@@ -376,6 +408,9 @@ class NeuralMIEstimator(MIEstimator):
 
     def _estimate(self, x, y):
         return self._reduce_terms(self._terms_on(x, y))
+
+    # The fitted attribute that holds the estimate, as messages name it.
+    _estimate_name = "mi_"
 
     # What early stopping maximises on the validation split, and its name in
     # ``history_``: the MI estimate, unless a subclass trains for something else (the
@@ -426,6 +461,27 @@ class _Standardization(torch.nn.Module):
         x = (normal_scores(x, self.x_quantiles) - self.x_loc) / self.x_scale
         y = (normal_scores(y, self.y_quantiles) - self.y_loc) / self.y_scale
         return x, y
+
+
+def max_canonical_correlation(x, y, max_rows=10_000):
+    """The largest canonical correlation of the columns of ``x`` and ``y`` (float64),
+    on at most ``max_rows`` evenly spaced rows; 0 when either is constant.
+
+    The cosine of the smallest principal angle between their centred column spaces,
+    from orthonormal bases that drop numerically dependent directions.
+    """
+    n = x.shape[0]
+    rows = torch.linspace(0, n - 1, min(n, max_rows), device=x.device).round().long()
+    bases = []
+    for t in (x[rows].double(), y[rows].double()):
+        t = t - t.mean(0)
+        t = t / t.abs().amax(0).clamp_min(torch.finfo(t.dtype).tiny)
+        u, s, _ = torch.linalg.svd(t, full_matrices=False)
+        keep = s > s.amax() * max(t.shape) * torch.finfo(t.dtype).eps if s.numel() else s > 0
+        bases.append(u[:, keep])
+    if not (bases[0].shape[1] and bases[1].shape[1]):
+        return 0.0
+    return torch.linalg.matrix_norm(bases[0].T @ bases[1], ord=2).item()
 
 
 def _fingerprint(x, y):

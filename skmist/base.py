@@ -6,6 +6,7 @@ fitted on a GPU loads on a machine without one.
 """
 
 import copy
+import sys
 import warnings
 from dataclasses import dataclass, fields
 
@@ -256,6 +257,17 @@ class MIEstimator(BaseEstimator):
         for key, value in vars(self).items():
             if isinstance(value, (torch.nn.Module, torch.Tensor)):
                 setattr(self, key, value.to(device))
+
+
+def user_stacklevel():
+    """``warnings.warn``'s stacklevel, for the function that calls this, that points
+    at the first frame outside skmist and scikit-learn: the user's line, however many
+    wrappers (``_fit_context``, a subclass's ``fit``) stand between."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").partition(".")[0] in (
+            "skmist", "sklearn"):
+        frame, level = frame.f_back, level + 1
+    return level
 
 
 def _column_mask(spec, n_features, name, *, kinds, feature_names=None):

@@ -271,3 +271,75 @@ def test_an_early_stopped_bar_ends_at_the_step_reached(data, capsys):
     bar = _bar(capsys, est, x, y)
     assert est.n_iter_ < 2000
     assert f"{est.n_iter_}/{est.n_iter_}" in bar
+
+
+# --- degenerate training data: y a linear function of X, too few rows ----------------
+
+
+LINEAR = "y is a linear function of X"
+
+
+@pytest.mark.parametrize("cls", [c for c in TRAINED if c is not skmist.MINDEEntropy],
+                         ids=lambda c: c.__name__)
+def test_y_a_linear_function_of_x_warns_that_the_mi_is_infinite(cls):
+    # GM returned 6.6 nats and DoE 4.3 on y = X, the critics a finite bound, silently.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 3))
+    y = x @ np.array([1.0, -2.0, 0.5]) + 3.0
+    with pytest.warns(UnreliableEstimateWarning, match=LINEAR) as caught:
+        fit(tiny(cls, max_iter=5), x, y)
+    assert any(w.filename == __file__ for w in caught if LINEAR in str(w.message))
+
+
+@pytest.mark.parametrize("noise", [1e-3, 1.0])
+def test_y_with_noise_or_labels_is_not_deterministic(noise):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 3))
+    y = x[:, 0] + noise * rng.normal(size=200)
+    labels = (x[:, 0] > 0).astype(str)  # a function of X, but MI = H(y) is finite
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=f".*{LINEAR}")
+        tiny(skmist.SMILEEstimator, max_iter=5).fit(x, y)
+        tiny(skmist.BAEstimator, max_iter=5).fit(x, labels)
+
+
+def test_max_canonical_correlation_against_numpy():
+    from skmist._neural import max_canonical_correlation
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(300, 4))
+    y = x[:, :2] @ rng.normal(size=(2, 2)) + rng.normal(size=(300, 2))
+    qx, _ = np.linalg.qr(x - x.mean(0))
+    qy, _ = np.linalg.qr(y - y.mean(0))
+    expected = np.linalg.svd(qx.T @ qy, compute_uv=False)[0]
+    value = max_canonical_correlation(torch.as_tensor(x), torch.as_tensor(y))
+    assert value == pytest.approx(expected, rel=1e-10)
+    assert max_canonical_correlation(torch.as_tensor(x), torch.ones(300, 1).double()) == 0
+
+
+@pytest.mark.parametrize("cls", [skmist.SMILEEstimator, skmist.GMEstimator,
+                                 skmist.MINDEEstimator], ids=lambda c: c.__name__)
+def test_too_few_rows_to_hold_out_warn_that_the_estimate_is_in_sample(cls):
+    # With under 10 rows nothing is held out: GM gave 6.6 nats on n = 2, SMILE 16.2.
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(6, 2)), rng.normal(size=6)
+    with pytest.warns(UnreliableEstimateWarning,
+                      match="6 samples are too few to hold out a validation split"):
+        tiny(cls, max_iter=5).fit(x, y)
+
+
+def test_no_validation_by_choice_does_not_warn_about_too_few_rows(data):
+    x, y = data
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*too few to hold out")
+        tiny(skmist.SMILEEstimator, max_iter=5, validation_fraction=0.0).fit(x, y)
+
+
+def test_an_interrupted_entropy_fit_keeps_entropy_(data):
+    x, _ = data
+    est = _interrupt_at(tiny(skmist.MINDEEntropy, max_iter=30, n_iter_no_change=None), 25)
+    with pytest.raises(KeyboardInterrupt), pytest.warns(
+            ConvergenceWarning, match="keeps the best weights found so far, with entropy_="):
+        est.fit(x)
+    assert np.isfinite(est.entropy_)
+    assert not hasattr(est, "mi_")

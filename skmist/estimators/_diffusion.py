@@ -749,18 +749,27 @@ class MINDEEntropy(_DiffusionEstimator):
         self : object
             The fitted estimator; ``entropy_`` holds the estimate in nats.
         """
-        super().fit(X, None)
-        self.entropy_ = self.mi_
-        del self.mi_
+        try:
+            super().fit(X, None)
+        finally:  # an interrupted fit keeps its estimate too (see NeuralMIEstimator.fit)
+            self._rename_estimate()
         return self
 
     def partial_fit(self, X, y=None):
         """Continue training for one pass over X (see
         :meth:`NeuralMIEstimator.partial_fit`); ``entropy_`` is the estimate on X."""
-        super().partial_fit(X, None)
-        self.entropy_ = self.mi_
-        del self.mi_
+        try:
+            super().partial_fit(X, None)
+        finally:
+            self._rename_estimate()
         return self
+
+    _estimate_name = "entropy_"
+
+    def _rename_estimate(self):
+        if hasattr(self, "mi_"):
+            self.entropy_ = self.mi_
+            del self.mi_
 
     def score(self, X, y=None):
         """Differential entropy estimate of X in nats, with the fitted model.
