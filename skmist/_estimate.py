@@ -426,6 +426,24 @@ def _check_test_size(test_size):
         )
 
 
+def parse_test_size(value):
+    """A test size typed by a person (a command-line or config value): a fraction in
+    [0, 1), or a whole number of rows (``100`` or ``100.0``); a ValueError otherwise.
+
+    ``2.5`` is neither, and ``1.0`` is not a fraction: both were taken before (2 rows;
+    a run that trained and then failed).
+    """
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ValueError(f"test_size must be a number; got {value!r}")
+    if 0 <= value < 1:
+        return float(value)
+    if value >= 1 and float(value).is_integer():
+        return int(value)
+    raise ValueError(
+        f"test_size must be a fraction in [0, 1) or a whole number of rows; got {value!r}"
+    )
+
+
 def _check_held_out_rows(est, test_size, n_samples):
     """Fail before training when the split would leave too few rows on either side."""
     if _is_nonparametric(est) or test_size == 0:

@@ -33,6 +33,7 @@ from ._estimate import (
     _estimator_classes,
     _resolve_estimator,
     estimate_mi,
+    parse_test_size,
 )
 
 __all__ = ["main"]
@@ -478,17 +479,12 @@ def _jsonable(value):
 
 
 def _test_size(value):
-    """A fraction in [0, 1), or a whole number of rows (``100`` or ``100.0``);
-    estimate_mi checks that the split leaves enough rows on both sides."""
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise UserError(f"test_size must be a number; got {value!r}")
-    if 0 <= value < 1:
-        return float(value)
-    if value >= 1 and float(value).is_integer():
-        return int(value)
-    raise UserError(
-        f"test_size must be a fraction in [0, 1) or a whole number of rows; got {value!r}"
-    )
+    """``parse_test_size`` with a user's error; estimate_mi checks that the split
+    leaves enough rows on both sides."""
+    try:
+        return parse_test_size(value)
+    except ValueError as error:
+        raise UserError(str(error)) from None
 
 
 # --- data ------------------------------------------------------------------------------

@@ -278,3 +278,17 @@ def test_python_m_entry_point_exists():
     import importlib.util
 
     assert importlib.util.find_spec("skmist.benchmark.__main__") is not None
+
+
+@pytest.mark.parametrize("text, message", [
+    ("2.5", "a fraction in [0, 1) or a whole number of rows; got 2.5"),  # was 2 rows
+    ("-0.1", "a fraction in [0, 1) or a whole number of rows; got -0.1"),
+    ("half", "test_size must be a number; got 'half'"),
+])
+def test_command_line_rejects_a_test_size_that_is_no_fraction_or_row_count(
+        text, message, tmp_path, capsys, count_fits):
+    with pytest.raises(SystemExit) as info:
+        main(["--test-size", text, "--out", str(tmp_path), "--quiet"])
+    assert info.value.code == 2
+    assert message in capsys.readouterr().err
+    assert count_fits == []

@@ -4,6 +4,7 @@ import argparse
 import os
 import sys
 
+from .._estimate import parse_test_size
 from ..datasets import list_tasks
 from ._estimators import estimator_names
 from ._report import to_markdown, write_report
@@ -36,7 +37,7 @@ def add_arguments(parser):
     parser.add_argument("--protocol", choices=PROTOCOLS, default="held-out",
                         help="held-out: fit on a training split, score on the rest "
                              "(default); all: fit and score on all samples")
-    parser.add_argument("--test-size", type=float, default=0.5,
+    parser.add_argument("--test-size", type=_test_size, default=0.5,
                         help="held-out fraction for --protocol held-out (default: "
                              "%(default)s)")
     parser.add_argument("--device", default=None,
@@ -84,7 +85,7 @@ def main(argv=None, *, prog="python -m skmist.benchmark"):
         print("\n".join(f"  {name}" for name in list_tasks()))
         return 0
     estimators = estimator_names() if args.estimators == "all" else args.estimators
-    test_size = int(args.test_size) if args.test_size >= 1 else args.test_size
+    test_size = args.test_size
     csv = os.path.join(args.out, "results.csv")
     try:
         df = run(estimators, args.tasks, n_samples=args.n_samples, seeds=args.seeds,
@@ -105,3 +106,16 @@ def main(argv=None, *, prog="python -m skmist.benchmark"):
     print(to_markdown(df, per_task_table=False))
     print("wrote", ", ".join([csv, *paths]))
     return 0
+
+
+def _test_size(text):
+    """argparse's type for --test-size: a fraction or a whole number of rows (2.5 was
+    taken as 2 rows)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"test_size must be a number; got {text!r}") from None
+    try:
+        return parse_test_size(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
