@@ -1,6 +1,7 @@
 """The contracts every discriminative estimator keeps (plumbing, at small budgets)."""
 
 import io
+import math
 import pickle
 
 import numpy as np
@@ -345,3 +346,14 @@ def test_quantile_standardization_is_refused_where_it_changes_the_answer(cls, da
     with pytest.raises(sklearn.utils._param_validation.InvalidParameterError,
                        match="'standardize' parameter"):
         cls(standardize="quantile").fit(x, y)
+
+
+def test_smile_takes_the_documented_tau_inf():
+    # The docstring offers tau=inf (the DV estimate of a JS-trained critic); the
+    # parameter constraints refused it.
+    x, y = gaussian_pair(400, 1, 0.35, seed=0)
+    params = dict(hidden_dims=(16,), max_iter=30, random_state=0, device="cpu")
+    unclipped = SMILEEstimator(tau=math.inf, **params).fit(x, y).mi_
+    assert unclipped == pytest.approx(SMILEEstimator(tau=1e9, **params).fit(x, y).mi_)
+    with pytest.raises(ValueError, match="'tau' parameter of SMILEEstimator"):
+        SMILEEstimator(tau=0.0, **params).fit(x, y)

@@ -8,7 +8,7 @@ import math
 from numbers import Real
 
 import torch
-from sklearn.utils._param_validation import Interval
+from sklearn.utils._param_validation import Interval, Options
 
 from ..functional import _bounds
 from ._critic import _CriticEstimator, _fill_doc
@@ -410,7 +410,8 @@ class SMILEEstimator(_CriticEstimator):
     _influence_terms = staticmethod(_bounds._influence_dv)
     _parameter_constraints = {
         **_CriticEstimator._parameter_constraints,
-        "tau": [Interval(Real, 0, None, closed="neither")],
+        # inf (no clipping) is documented: the DV estimate of a JS-trained critic.
+        "tau": [Interval(Real, 0, None, closed="neither"), Options(Real, {math.inf})],
     }
 
     def __init__(
