@@ -25,7 +25,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._training import train
 from .base import (
-    MIEstimator, check_dtype_range, resolve_device, resolve_dtype, user_stacklevel,
+    MIEstimator, UnreliableEstimateWarning, check_dtype_range, resolve_device, resolve_dtype,
+    user_stacklevel,
 )
 from .functional._bounds import standard_error
 
@@ -34,11 +35,6 @@ __all__ = ["NeuralMIEstimator", "UnreliableEstimateWarning"]
 # Estimates whose evaluation alone varies by more than this (nats) get a warning; a
 # healthy estimate on a thousand rows has a standard error of a few hundredths.
 UNRELIABLE_STANDARD_ERROR = 0.25
-
-
-class UnreliableEstimateWarning(UserWarning):
-    """An MI estimate not to be trusted as it stands: dominated by a few samples (a
-    large standard error), or computed on the rows the model was trained on."""
 
 
 def chunk_rows(bytes_per_row):
@@ -99,7 +95,6 @@ class NeuralMIEstimator(MIEstimator):
         """
         x, y = self._prepare(X, y, reset=True)
         self._training_rows = _fingerprint(x, y)
-        self._warn_if_deterministic(x, y)
         n = x.shape[0]
         n_val = int(math.floor(self.validation_fraction * n))
         if n_val < 2 or n - n_val < 2:
@@ -369,24 +364,6 @@ class NeuralMIEstimator(MIEstimator):
         remedies.append(f"a lower learning_rate (now {self.learning_rate:g})")
         return "what helps: " + "; or ".join(remedies)
 
-    def _warn_if_deterministic(self, x, y):
-        """Warn when continuous y is (numerically) a linear function of X: their MI is
-        infinite, and a trained estimate of it is set by the sample size and budget."""
-        if self.y_categories_ is not None or y.shape[1] == 0:
-            return  # labels determined by X have a finite MI, H(y)
-        if x.shape[0] <= x.shape[1] + y.shape[1] + 1:
-            return  # so few rows fit any y exactly; the small-sample warning says so
-        correlation = max_canonical_correlation(x, y)
-        if correlation > 1 - 1e-9:
-            warnings.warn(
-                f"{type(self).__name__}: y is a linear function of X (canonical "
-                f"correlation {correlation:.12f}). The MI of continuous variables in a "
-                "deterministic relation is infinite; the estimate is limited only by "
-                "the sample size and the training budget, and means nothing.",
-                UnreliableEstimateWarning,
-                stacklevel=user_stacklevel(),
-            )
-
     def _reraise_interrupt(self, result, method, stacklevel):
         """After an interrupted ``fit``/``partial_fit`` has made its state consistent:
         say what it kept, and re-raise the interrupt."""
@@ -461,27 +438,6 @@ class _Standardization(torch.nn.Module):
         x = (normal_scores(x, self.x_quantiles) - self.x_loc) / self.x_scale
         y = (normal_scores(y, self.y_quantiles) - self.y_loc) / self.y_scale
         return x, y
-
-
-def max_canonical_correlation(x, y, max_rows=10_000):
-    """The largest canonical correlation of the columns of ``x`` and ``y`` (float64),
-    on at most ``max_rows`` evenly spaced rows; 0 when either is constant.
-
-    The cosine of the smallest principal angle between their centred column spaces,
-    from orthonormal bases that drop numerically dependent directions.
-    """
-    n = x.shape[0]
-    rows = torch.linspace(0, n - 1, min(n, max_rows), device=x.device).round().long()
-    bases = []
-    for t in (x[rows].double(), y[rows].double()):
-        t = t - t.mean(0)
-        t = t / t.abs().amax(0).clamp_min(torch.finfo(t.dtype).tiny)
-        u, s, _ = torch.linalg.svd(t, full_matrices=False)
-        keep = s > s.amax() * max(t.shape) * torch.finfo(t.dtype).eps if s.numel() else s > 0
-        bases.append(u[:, keep])
-    if not (bases[0].shape[1] and bases[1].shape[1]):
-        return 0.0
-    return torch.linalg.matrix_norm(bases[0].T @ bases[1], ord=2).item()
 
 
 def _fingerprint(x, y):

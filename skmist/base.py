@@ -16,9 +16,18 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_array, check_consistent_length, validate_data
 
-__all__ = ["MIEstimator", "MITags", "check_dtype_range", "resolve_device", "resolve_dtype"]
+__all__ = [
+    "MIEstimator", "MITags", "UnreliableEstimateWarning", "check_dtype_range", "resolve_device",
+    "resolve_dtype",
+]
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+class UnreliableEstimateWarning(UserWarning):
+    """An MI estimate not to be trusted as it stands: dominated by a few samples (a
+    large standard error), computed on the rows the model was trained on, or of data
+    whose MI is infinite (y a function of X)."""
 
 
 @dataclass(slots=True)
@@ -171,7 +180,35 @@ class MIEstimator(BaseEstimator):
                 self, X, y, reset=reset, multi_output=True, y_numeric=False,
                 dtype=(np.float64, np.float32), ensure_min_samples=2,
             )
-        return X, self._encode_target(y, reset=reset)
+        y = self._encode_target(y, reset=reset)
+        if reset:
+            self._warn_if_deterministic(X, y)
+        return X, y
+
+    # Set by estimators with a check of their own that y is a function of X (KSG's
+    # neighbour counts see nonlinear functions too), which then replaces this one.
+    _checks_determinism = False
+
+    def _warn_if_deterministic(self, X, y):
+        """Warn when continuous y is (numerically) a linear function of X, a copy of
+        a column included: their MI is infinite, and an estimate of it is set by the
+        sample size (and a trained one's budget), not by the data."""
+        if self._checks_determinism or getattr(self, "y_categories_", None) is not None:
+            return  # labels determined by X have a finite MI, H(y)
+        y = y.reshape(len(y), -1)
+        if X.shape[0] <= X.shape[1] + y.shape[1] + 1:
+            return  # so few rows fit any y exactly; too few rows are warned of elsewhere
+        correlation = max_canonical_correlation(X, y)
+        if correlation > 1 - 1e-9:
+            warnings.warn(
+                f"{type(self).__name__}: y is a linear function of X (canonical "
+                f"correlation {correlation:.12f}). If they are continuous, their MI is "
+                "infinite, and the estimate is set by the sample size (and a trained "
+                "estimator's budget), not by the data: it means nothing. Check that y is "
+                "not a copy or a rescaling of X's columns.",
+                UnreliableEstimateWarning,
+                stacklevel=user_stacklevel(),
+            )
 
     def _encode_target(self, y, *, reset):
         discrete = getattr(self, "discrete_target", "auto")
@@ -257,6 +294,31 @@ class MIEstimator(BaseEstimator):
         for key, value in vars(self).items():
             if isinstance(value, (torch.nn.Module, torch.Tensor)):
                 setattr(self, key, value.to(device))
+
+
+def max_canonical_correlation(x, y, max_rows=10_000):
+    """The largest canonical correlation of the columns of ``x`` and ``y`` (2-D arrays
+    or tensors), on at most ``max_rows`` evenly spaced rows; 0 when either is constant.
+
+    The cosine of the smallest principal angle between their centred column spaces,
+    from orthonormal bases (float64, on the CPU) that drop numerically dependent
+    directions. Each column is divided by its largest magnitude first, so values near
+    1e300 or 1e-300 neither overflow nor underflow.
+    """
+    n = x.shape[0]
+    rows = np.linspace(0, n - 1, min(n, max_rows)).round().astype(np.int64)
+    bases = []
+    for t in (x, y):
+        t = (t[torch.as_tensor(rows, device=t.device)] if isinstance(t, torch.Tensor)
+             else torch.as_tensor(np.asarray(t)[rows])).detach().cpu().double()
+        t = t / t.abs().amax(0).clamp_min(torch.finfo(t.dtype).tiny)
+        t = t - t.mean(0)
+        u, s, _ = torch.linalg.svd(t, full_matrices=False)
+        keep = s > s.amax() * max(t.shape) * torch.finfo(t.dtype).eps
+        bases.append(u[:, keep])
+    if not (bases[0].shape[1] and bases[1].shape[1]):
+        return 0.0
+    return min(1.0, torch.linalg.matrix_norm(bases[0].T @ bases[1], ord=2).item())
 
 
 def user_stacklevel():

@@ -860,7 +860,8 @@ class MINDEEntropy(_DiffusionEstimator):
 
     def _reduce_terms(self, terms):
         # Entropy of the raw data: that of the standardized data plus log |det scale|.
-        return terms.mean() + torch.log(self.x_scale_).sum().to(terms.dtype)
+        # The float64 statistics: a scale of 1e-300 is 0 in float32 (log: -inf).
+        return terms.mean() + torch.log(self._standardization.x_scale).sum().to(terms.dtype)
 
     @staticmethod
     def _influence_terms(terms):
