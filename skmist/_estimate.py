@@ -33,6 +33,11 @@ __all__ = ["MIResult", "estimate_mi"]
 AUTO_MAX_DIMENSION = 6
 AUTO_MAX_SAMPLES = 100_000
 AUTO_NEURAL = "smile"
+# Class labels: a classifier q(y | x) and the labels' entropy (BA with the plug-in H(y)).
+# A 10-class y against 20 Gaussian features (truth 1.75 nats, n = 5000): 1.71 held
+# out, where SMILE, picked by dimension, gave 0.54 on the integer codes.
+AUTO_LABELS = "ba"
+AUTO_MAX_CLASSES = 50
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,7 +103,8 @@ class MIResult:
 
 
 def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="auto",
-                random_state=None, verbose=True, *, conditioning=None, epochs=1):
+                random_state=None, verbose=True, *, conditioning=None,
+                discrete_target="auto", epochs=1):
     """Estimate the mutual information between x and y, with a standard error.
 
     With ``conditioning``, the conditional mutual information I(x; y | z) instead.
@@ -129,9 +135,12 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
         A name from the registry (the class name in lower case without
         ``Estimator``: ``"ksg"``, ``"smile"``, ``"infonce"``, ``"mine"``,
         ``"gaussian"``, ...; ``skmist list`` shows them all), an estimator instance
-        (cloned; its parameters are kept), or ``"auto"``: :class:`~skmist.KSGEstimator`
-        when x and y have at most 6 columns together and there are at most 100,000
-        rows, :class:`~skmist.SMILEEstimator` otherwise and for DataLoaders (see Notes).
+        (cloned; its parameters are kept), or ``"auto"``:
+        :class:`~skmist.KSGEstimator` when x and y have at most 6 columns together and
+        there are at most 100,000 rows; otherwise :class:`~skmist.BAEstimator` for
+        class labels (see ``discrete_target``: a classifier's held-out cross-entropy
+        below the labels' entropy) and :class:`~skmist.SMILEEstimator` for the rest
+        and for DataLoaders (see Notes).
     test_size : float or int, default=0.2
         For trained estimators, the fraction (or number) of rows held out: the
         estimator is fitted on the rest and the estimate is computed on these. 0 fits
@@ -158,6 +167,13 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
         :class:`~skmist.ChainRuleCMIEstimator` with :class:`~skmist.SMILEEstimator`; an
         estimator that does not condition (``"smile"``, an instance) is used for both
         terms of ``ChainRuleCMIEstimator``'s chain rule. Not for DataLoaders.
+    discrete_target : {"auto", True, False}, default="auto"
+        Whether y holds class labels. ``"auto"``: a 1-D y of strings, booleans or a
+        pandas categorical, or of whole numbers with at most
+        ``min(50, n_samples // 10)`` distinct values (integer-coded classes, counts
+        of a few values); a y of many distinct whole numbers (ages, prices in cents)
+        is continuous. Labels go to an estimator's ``discrete_target`` (one-hot
+        encoded). Not for DataLoaders.
     epochs : int, default=1
         DataLoader only: passes over the training batches.
 
@@ -244,8 +260,9 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
     if n_samples != _n_rows(Y):
         raise ValueError(f"x has {n_samples} rows but y has {_n_rows(Y)}; they must match")
     n_columns = _n_columns(X) + _n_columns(Y)
+    labels = _holds_labels(Y, discrete_target)
     if Z is None:
-        est = _resolve_estimator(estimator, n_samples, n_columns)
+        est = _resolve_estimator(estimator, n_samples, n_columns, labels=labels)
     else:
         if _n_rows(Z) != n_samples:
             raise ValueError(f"x has {n_samples} rows but conditioning has {_n_rows(Z)}; "
@@ -253,7 +270,7 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
         mask = np.r_[np.zeros(_n_columns(X), bool), np.ones(_n_columns(Z), bool)]
         X = _append_columns(X, Z)
         est = _conditional_estimator(estimator, mask, n_samples, n_columns + _n_columns(Z))
-    est = _configure(est, device, random_state, verbose)
+    est = _configure(est, device, random_state, verbose, labels=labels)
     _check_held_out_rows(est, test_size, n_samples)
     if _is_nonparametric(est) or test_size == 0:
         est.fit(X, Y)
@@ -296,19 +313,44 @@ def _fits_x_and_y(cls):
     return len(required) == 2
 
 
-def _auto_name(n_samples, n_columns):
-    """The estimator "auto" picks for ``n_samples`` rows of ``n_columns`` (x and y)."""
+def _holds_labels(y, discrete_target):
+    """Whether ``y`` holds class labels, by ``estimate_mi``'s ``discrete_target`` rule."""
+    if discrete_target not in ("auto", True, False):
+        raise ValueError(
+            f"discrete_target must be 'auto', True or False; got {discrete_target!r}"
+        )
+    if discrete_target != "auto":
+        return discrete_target
+    if _n_columns(y) != 1 or isinstance(y, torch.Tensor) and y.dtype.is_floating_point:
+        return False
+    values = y.iloc[:, 0] if isinstance(y, pd.DataFrame) else y
+    if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
+        return True
+    values = np.asarray(values).reshape(-1)
+    if values.dtype.kind in "OUSb":
+        return True
+    if values.dtype.kind not in "iuf" or not np.all(np.isfinite(values)):
+        return False
+    if not np.all(values == np.round(values)):
+        return False
+    return len(np.unique(values)) <= min(AUTO_MAX_CLASSES, len(values) // 10)
+
+
+def _auto_name(n_samples, n_columns, labels=False):
+    """The estimator "auto" picks for ``n_samples`` rows of ``n_columns`` (x and y;
+    ``labels``: y is one column of class labels)."""
     if n_columns <= AUTO_MAX_DIMENSION and n_samples <= AUTO_MAX_SAMPLES:
-        return "ksg"
-    return AUTO_NEURAL
+        return "ksg"  # with labels, Ross's estimator (scikit-learn's mutual_info_classif)
+    return AUTO_LABELS if labels else AUTO_NEURAL
 
 
-def _resolve_estimator(estimator, n_samples=None, n_columns=None):
+def _resolve_estimator(estimator, n_samples=None, n_columns=None, labels=False):
     """A fresh estimator from a name, "auto" or an instance (cloned)."""
     if isinstance(estimator, str):
         key = estimator.lower()
         if key == "auto":
-            key = AUTO_NEURAL if n_samples is None else _auto_name(n_samples, n_columns)
+            key = AUTO_NEURAL if n_samples is None else _auto_name(n_samples, n_columns,
+                                                                   labels)
         classes = _estimator_classes()
         key = key.removesuffix("estimator")
         if key not in classes:
@@ -356,7 +398,7 @@ def _conditional_estimator(estimator, mask, n_samples, n_columns):
     return est.set_params(conditioning=mask)
 
 
-def _configure(est, device, random_state, verbose):
+def _configure(est, device, random_state, verbose, labels=False):
     params = est.get_params(deep=True)
 
     def key(name):
@@ -365,6 +407,8 @@ def _configure(est, device, random_state, verbose):
         return next((k for k in (name, f"estimator__{name}") if k in params), None)
 
     update = {key("verbose"): verbose}
+    if labels and key("discrete_target") and params[key("discrete_target")] == "auto":
+        update[key("discrete_target")] = True
     if device != "auto":
         update[key("device")] = device
     if random_state is not None:

@@ -22,6 +22,7 @@ from skmist import (
     UnreliableEstimateWarning,
     estimate_mi,
 )
+import skmist
 from skmist import estimators
 from skmist._estimate import _auto_name, _estimator_classes
 
@@ -231,6 +232,8 @@ def test_auto_rule():
     assert _auto_name(100_000, 6) == "ksg"  # both thresholds inclusive
     assert _auto_name(100_001, 2) == "smile"
     assert _auto_name(500, 7) == "smile"
+    assert _auto_name(500, 21, labels=True) == "ba"  # a classifier
+    assert _auto_name(500, 2, labels=True) == "ksg"  # Ross's estimator
 
 
 def test_auto_picks_smile_in_high_dimension():
@@ -469,3 +472,63 @@ def test_a_split_with_too_few_rows_on_a_side_fails_before_training(pair, monkeyp
         estimate_mi(X, y, estimator="smile", test_size=1999)
     # Nonparametric estimators use every row, whatever test_size.
     assert estimate_mi(X, y, estimator="gaussian", test_size=1).n_test == 2000
+
+
+# --- class labels ----------------------------------------------------------------------
+
+
+def _classes(n, n_features, seed=0):
+    """10 Gaussian classes in ``n_features`` dimensions, and their MI by Monte Carlo."""
+    from scipy.special import logsumexp
+
+    rng = np.random.default_rng(seed)
+    means = 0.6 * rng.normal(size=(10, n_features))
+    labels = rng.integers(10, size=n)
+    x = means[labels] + rng.normal(size=(n, n_features))
+    big = rng.integers(10, size=100_000)
+    points = means[big] + rng.normal(size=(100_000, n_features))
+    log_p = -0.5 * ((points[:, None] - means[None]) ** 2).sum(-1)
+    posterior = log_p - logsumexp(log_p, axis=1, keepdims=True)
+    return x, labels, math.log(10) + posterior[np.arange(100_000), big].mean()
+
+
+@pytest.mark.slow
+def test_integer_class_labels_in_many_dimensions_go_to_a_classifier():
+    # Integer codes were taken as a continuous y and went to SMILE: 0.54 nats for 1.75.
+    x, labels, truth = _classes(3000, 20)
+    result = estimate_mi(x, labels, random_state=0, verbose=False)
+    assert type(result.estimator) is skmist.BAEstimator
+    assert result.estimator.y_categories_.tolist() == list(range(10))
+    assert result.estimator.entropy_y_ == pytest.approx(math.log(10), abs=0.01)
+    assert result.value == pytest.approx(truth, rel=0.1)  # truth 1.75
+    # The same classes as strings, and as floats that hold whole numbers.
+    for coded in (np.array(list("abcdefghij"))[labels], labels.astype(float)):
+        again = estimate_mi(x, coded, random_state=0, verbose=False)
+        assert again.value == pytest.approx(result.value, abs=1e-6)
+
+
+def test_discrete_target_overrides_the_rule():
+    x, labels, _ = _classes(400, 20)
+    forced = estimate_mi(x, labels, discrete_target=False,
+                         estimator=skmist.SMILEEstimator(max_iter=20), random_state=0,
+                         verbose=False)
+    assert forced.estimator.discrete_target == "auto"
+    assert forced.estimator.y_categories_ is None
+    chosen = estimate_mi(x, labels, estimator=skmist.SMILEEstimator(max_iter=20),
+                         random_state=0, verbose=False)
+    assert chosen.estimator.discrete_target is True
+    with pytest.raises(ValueError, match="discrete_target must be 'auto', True or False"):
+        estimate_mi(x, labels, discrete_target="yes")
+
+
+@pytest.mark.parametrize("y, expected", [
+    (np.arange(1000) % 7, True),  # 7 integer codes
+    (np.arange(1000) % 60, False),  # more distinct values than min(50, n / 10)
+    (np.arange(100) % 20, False),  # 20 values in 100 rows: 5 a class is too few
+    (np.arange(1000) % 7 + 0.5, False),  # not whole numbers
+    (np.arange(1000) % 2 == 0, True),  # booleans
+])
+def test_which_targets_hold_labels(y, expected):
+    from skmist._estimate import _holds_labels
+
+    assert _holds_labels(y, "auto") is expected

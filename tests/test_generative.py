@@ -426,3 +426,32 @@ def test_default_club_is_above_the_truth_and_near_its_closed_form(d, mi):
     score = default_score("CLUBEstimator", d, mi)
     assert score >= mi - 0.05
     assert score == pytest.approx(club_of_truth(d, mi), rel=0.1)
+
+
+def test_ba_on_labels_takes_the_entropy_from_the_class_frequencies():
+    # Without entropy_y, BA refused labels too, though their entropy is a plug-in away.
+    rng = np.random.default_rng(0)
+    labels = rng.choice(3, size=600, p=[0.5, 0.3, 0.2])
+    x = labels[:, None] + rng.normal(size=(600, 2))
+    est = skmist.BAEstimator(discrete_target=True, hidden_dims=(16,), max_iter=300,
+                             random_state=0, device="cpu").fit(x[:400], labels[:400])
+    assert est.y_categories_.tolist() == [0, 1, 2]
+    # The training rows' frequencies, smoothed by half a count.
+    frequencies = np.exp(est.class_log_prior_.numpy())
+    assert frequencies.sum() == pytest.approx(1, abs=1e-6)
+    assert est.entropy_y_ == pytest.approx(-(frequencies * np.log(frequencies)).sum(),
+                                           abs=1e-5)
+    assert est.entropy_y_ == pytest.approx(-(np.array([.5, .3, .2]) * np.log([.5, .3, .2]))
+                                           .sum(), abs=0.05)
+    # score: mean log q(y | x) minus the mean log frequency of the held-out labels.
+    x_test, y_test = x[400:], labels[400:]
+    expected = (est.conditional_log_likelihood(x_test, y_test)
+                - est.class_log_prior_.numpy()[y_test].mean())
+    assert est.score(x_test, y_test) == pytest.approx(expected, abs=1e-5)
+    # The classes overlap: I is well inside (0, H(y)).
+    assert 0.2 < est.score(x_test, y_test) < est.entropy_y_
+    assert pickle.loads(pickle.dumps(est)).score(x_test, y_test) == pytest.approx(
+        est.score(x_test, y_test))
+    given = skmist.BAEstimator(discrete_target=True, entropy_y=1.0, hidden_dims=(16,),
+                               max_iter=5, device="cpu").fit(x, labels)
+    assert given.entropy_y_ == 1.0 and given.class_log_prior_ is None

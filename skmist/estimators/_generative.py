@@ -14,6 +14,7 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._neural import NeuralMIEstimator, chunk_rows
+from ..base import resolve_dtype
 from ..functional import _bounds, _generative
 from ..nn import CategoricalDensity, FlowDensity, GaussianDensity, MixtureDensity
 from ._critic import _ShiftedNegatives
@@ -279,7 +280,8 @@ class _DensityEstimator(NeuralMIEstimator):
     def _log_y_scale(self):
         """log |det| of the standardization of y: densities of standardized y minus
         this are densities of raw y."""
-        return torch.log(self.y_scale_).sum()
+        # From the float64 statistics: a scale of 1e-300 is 0 in float32 (log: -inf).
+        return torch.log(self._standardization.y_scale).sum()
 
     def _log_q_conditional(self, model, x, y):
         return model["conditional"].log_prob(y, x)
@@ -323,6 +325,8 @@ class _DensityEstimator(NeuralMIEstimator):
 class BAEstimator(_DensityEstimator):
     """Barber-Agakov lower bound on MI, from a learned q(y | x) and the true H(y).
 
+    For class labels it is the classifier route: H(y) from the class frequencies.
+
     ``score`` is :func:`skmist.functional.ba`,
     ``entropy_y + mean log q(y | x)`` on the given samples: a valid lower bound for
     every q when ``entropy_y`` is the true entropy of y, so on held-out data a higher
@@ -335,13 +339,21 @@ class BAEstimator(_DensityEstimator):
     {parameters}
     entropy_y : float or None, default=None
         The true entropy H(y) in nats of y as passed to ``fit`` (differential entropy
-        for continuous y, Shannon entropy for categorical y). Required: without it
-        there is no bound (estimating it with a learned marginal is
-        :class:`DoEEstimator`).
+        for continuous y, Shannon entropy for categorical y). Required for a
+        continuous y: without it there is no bound (estimating it with a learned
+        marginal is :class:`DoEEstimator`). For class labels, None takes the plug-in
+        entropy of the training labels' frequencies (bias O(classes / n)): the
+        estimate is then a classifier's held-out cross-entropy below the labels'.
 
     Attributes
     ----------
     {attributes}
+    entropy_y_ : float
+        The H(y) the estimate uses: ``entropy_y``, or the labels' plug-in entropy.
+    class_log_prior_ : torch.Tensor of shape (n_classes,) or None
+        For labels without ``entropy_y``: the log frequency of each class in the
+        training rows (smoothed by half a count); ``score``'s per-sample terms are
+        ``log q(y_i | x_i) - class_log_prior_[y_i]``.
 
     See Also
     --------
@@ -409,20 +421,39 @@ class BAEstimator(_DensityEstimator):
         self.entropy_y = entropy_y
 
     def _build_densities(self, x_features, y_features):
-        if self.entropy_y is None or not math.isfinite(self.entropy_y):
+        labels = self._y_is_categorical()
+        if (self.entropy_y is None and not labels) or (
+                self.entropy_y is not None and not math.isfinite(self.entropy_y)):
             raise ValueError(
-                f"BAEstimator needs the true entropy of y, entropy_y (got "
+                f"BAEstimator needs the true entropy of a continuous y, entropy_y (got "
                 f"{self.entropy_y!r}); without it use DoEEstimator, which learns a "
                 "marginal q(y) instead (and then bounds nothing)"
             )
-        return {"conditional": self._make_density(
-            y_features, x_features, categorical=self._y_is_categorical())}
+        return {"conditional": self._make_density(y_features, x_features,
+                                                  categorical=labels)}
+
+    def _initialize(self, x, y):
+        super()._initialize(x, y)
+        self.class_log_prior_ = None
+        if self.entropy_y is not None:
+            self.entropy_y_ = float(self.entropy_y)
+            return
+        # Labels: H(y) from the training rows' class frequencies, smoothed by half a
+        # count (Krichevsky-Trofimov) so that a class seen only in validation rows has
+        # a finite log-probability; the bias is O(classes / n).
+        counts = y.sum(0) + 0.5
+        self.class_log_prior_ = (counts / counts.sum()).log().to(resolve_dtype(self.dtype))
+        self.entropy_y_ = -(self.class_log_prior_.exp() * self.class_log_prior_).sum().item()
 
     def _log_likelihood(self, model, x, y):
         return self._log_q_conditional(model, x, y)
 
     def _chunk_terms(self, model, x, y):
         log_q = self._log_q_conditional(model, x, y) - self._log_y_scale()
+        if self.class_log_prior_ is not None:
+            # -log p(y_i) per sample, whose mean is H(y): the standard error then
+            # covers the labels' sampling variability too.
+            return _generative._doe_terms(log_q, y @ self.class_log_prior_)
         return _generative._ba_terms(log_q, self.entropy_y)
 
 
