@@ -5,7 +5,7 @@ import math
 import torch
 from scipy.special import digamma
 
-from ._neighbors import as_float_samples, check_not_constant, check_same_length
+from ._neighbors import as_float_samples, check_not_constant, check_same_length, column_std
 
 __all__ = ["gaussian_mi", "gaussian_mi_bias", "gaussian_mi_from_covariance"]
 
@@ -105,6 +105,9 @@ def gaussian_mi(x, y):
         )
     check_not_constant(x, "x")
     check_not_constant(y, "y")
+    # The MI is that of the standardized columns; the covariance of the raw ones
+    # overflows past 1e154 and underflows below 1e-154 (their squares leave float64).
+    z = z / column_std(z)
     return gaussian_mi_from_covariance(torch.cov(z.T), x.shape[1])
 
 

@@ -9,6 +9,7 @@ from ._neighbors import (
     as_float_samples,
     check_not_constant,
     check_same_length,
+    column_std,
 )
 
 __all__ = ["kde_mi"]
@@ -31,7 +32,7 @@ def kde_bandwidth(z, bandwidth):
             factor = n ** (-1.0 / (d + 4))
         else:
             factor = (n * (d + 2) / 4.0) ** (-1.0 / (d + 4))
-        return z.std(dim=0) * factor
+        return column_std(z, correction=1) * factor
     if isinstance(bandwidth, bool) or not isinstance(bandwidth, Real) or not bandwidth > 0:
         raise ValueError(
             f"bandwidth must be 'scott', 'silverman' or a positive float; got {bandwidth!r}"

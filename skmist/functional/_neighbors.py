@@ -100,6 +100,30 @@ def check_not_constant(t, name):
         )
 
 
+def column_std(t, correction=0):
+    """Standard deviation of each column of a 2-D tensor, at any magnitude.
+
+    ``Tensor.std`` squares the deviations: past ``sqrt(finfo.max)`` (1e154 in float64)
+    they overflow to inf, below ``sqrt(finfo.tiny)`` they underflow to 0, and data
+    scaled by 1e300 or 1e-300 looked infinite or constant. Those columns are divided by
+    their largest magnitude first; the others keep ``Tensor.std``'s value to the bit
+    (scikit-learn's ``np.std``, which the KSG estimators reproduce exactly).
+    """
+    std = t.std(dim=0, correction=correction)
+    info = torch.finfo(t.dtype)
+    # Inside these bounds no square of a deviation nor their sum leaves the normal
+    # range by more than the rounding of the sum itself.
+    low = math.sqrt(info.tiny) / info.eps
+    high = math.sqrt(info.max / max(t.shape[0], 1)) * info.eps
+    risky = ~torch.isfinite(std) | (std < low) | (std > high)
+    if not bool(risky.any()):
+        return std
+    largest = t.abs().amax(dim=0)
+    largest = torch.where(largest > 0, largest, torch.ones_like(largest))
+    rescaled = largest * (t / largest).std(dim=0, correction=correction)
+    return torch.where(risky, rescaled, std)
+
+
 def check_n_neighbors(n_neighbors, n_samples):
     if isinstance(n_neighbors, bool) or not isinstance(n_neighbors, (int, np.integer)):
         raise ValueError(f"n_neighbors must be an integer; got {n_neighbors!r}")
