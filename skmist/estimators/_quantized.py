@@ -49,19 +49,36 @@ def _warn_if_plugin_biased(estimator, value, codes_x, codes_y, parameter,
     is ``warnings.warn``'s, counted from this function.
     """
     chance, m_x, m_y = _chance_mi(codes_x, codes_y)
-    if not (chance > PLUGIN_BIAS_TOLERANCE and chance > 0.25 * value):
-        return
     n = codes_x.shape[0]
     # (m - 1)^2 / 2n <= tolerance for m cells per variable.
     cells = 1 + math.sqrt(2 * n * PLUGIN_BIAS_TOLERANCE)
     advice = max(2, int(cells ** (1.0 / features)))
+    _warn_if_bias_rivals(
+        estimator, value, chance,
+        source=f"{m_x} x {m_y} occupied bins from {n} samples",
+        formula="the chi-square mean (m_x - 1)(m_y - 1) / 2n, at most log min(m_x, m_y)",
+        remedy=(
+            "too many bins for the samples, so the value is mostly bias. Use fewer bins "
+            f"({parameter}={advice} keeps that bias near 0.05 nats here) or more samples, "
+            "or KSGEstimator."
+        ),
+        stacklevel=stacklevel + 1,
+    )
+
+
+def _warn_if_bias_rivals(estimator, value, bias, source, formula, remedy, stacklevel=2):
+    """Warn when a plug-in estimate's ``bias`` on independent data exceeds
+    PLUGIN_BIAS_TOLERANCE and a quarter of ``value``: the value is then mostly bias.
+
+    ``source`` says what the plug-in is computed over, ``formula`` where ``bias``
+    comes from and ``remedy`` what helps; ``stacklevel`` is ``warnings.warn``'s,
+    counted from this function.
+    """
+    if not (bias > PLUGIN_BIAS_TOLERANCE and bias > 0.25 * value):
+        return
     warnings.warn(
-        f"{estimator}: the estimate {value:.4g} nats is a plug-in over {m_x} x {m_y} occupied "
-        f"bins from {n} samples, whose bias on independent data is about "
-        f"{chance:.3g} nats (the chi-square mean (m_x - 1)(m_y - 1) / 2n, at most log "
-        "min(m_x, m_y)): too many bins for the samples, so the value is mostly bias. "
-        f"Use fewer bins ({parameter}={advice} keeps that bias near 0.05 nats here) or "
-        "more samples, or KSGEstimator.",
+        f"{estimator}: the estimate {value:.4g} nats is a plug-in over {source}, whose "
+        f"bias on independent data is about {bias:.3g} nats ({formula}): {remedy}",
         UnreliableEstimateWarning,
         stacklevel=stacklevel,
     )
