@@ -119,3 +119,169 @@ def test_ksg_warns_when_the_jitter_swamps_an_offset_column(x):
     with pytest.warns(UnreliableEstimateWarning,
                       match=r"X column 0 has a common offset.*measures the jitter"):
         skmist.KSGEstimator(random_state=0).fit(X, y)
+
+
+# --- the nonparametric estimators at any magnitude (issue 17) -------------------------
+
+
+def _quiet(make, X, y):
+    """``make().fit(X, y).mi_`` with no warning at all."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        return make().fit(X, y).mi_
+
+
+@pytest.fixture
+def pair():
+    from conftest import gaussian_pair
+
+    return gaussian_pair(200, 2, 0.5, seed=0)
+
+
+@pytest.mark.parametrize("scale_x, scale_y", [
+    (1e300, 1e300), (1e-300, 1e-300), (1.0, 1e300), (1e-300, 1.0), (1e30, 1e-30),
+])
+def test_ksg_estimates_do_not_depend_on_magnitude(pair, scale_x, scale_y):
+    # The variance of 1e300-scaled columns overflowed (inf: KSG gave 0.04 for 0.50),
+    # that of 1e-300-scaled ones underflowed (0: the column went unscaled and the
+    # jitter swamped it); ConditionalKSG gave 2e-16 for 0.29.
+    x, y = pair
+    ksg = lambda: skmist.KSGEstimator(random_state=0)  # noqa: E731
+    cmi = lambda: skmist.ConditionalKSGEstimator(conditioning=[0], random_state=0)  # noqa
+    for make, expected in ((ksg, 0.5027703595823505), (cmi, 0.2895)):
+        value = _quiet(make, x * scale_x, y * scale_y)
+        assert value == pytest.approx(_quiet(make, x, y), abs=1e-12)
+        assert value == pytest.approx(expected, abs=1e-4)
+
+
+@pytest.mark.parametrize("scale_x, scale_y", [(1e300, 1e300), (1.0, 1e-300), (1e-30, 1e30)])
+def test_kde_and_gaussian_estimates_do_not_depend_on_magnitude(pair, scale_x, scale_y):
+    # KDE: NaN at y * 1e-300, 0 for 0.40 at 1e300. Gaussian: "cov has NaN or infinite
+    # entries" at x * 1e300, "constant coordinate" at y * 1e-300.
+    x, y = pair
+    for make, expected in ((skmist.KDEEstimator, 0.40347), (skmist.GaussianEstimator, 0.58514)):
+        value = _quiet(make, x * scale_x, y * scale_y)
+        assert value == pytest.approx(_quiet(make, x, y), abs=1e-12)
+        assert value == pytest.approx(expected, abs=1e-5)
+
+
+def test_functional_gaussian_mi_of_tiny_float32_values():
+    # Squares of 1e-30 underflow in float32: the covariance was all zeros.
+    from skmist import functional as F
+    from conftest import gaussian_pair
+
+    x, y = gaussian_pair(500, 1, 0.5, seed=1)
+    expected = float(F.gaussian_mi(x, y))
+    tiny = float(F.gaussian_mi((x * 1e-30).astype(np.float32), (y * 1e-30).astype(np.float32)))
+    assert tiny == pytest.approx(expected, abs=1e-5)
+
+
+def test_ksg_parity_with_scikit_learn_survives_the_scale_safe_std():
+    from sklearn.feature_selection import mutual_info_regression
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(300, 1)) * 1e-3 + 40.0
+    y = np.sin(x[:, 0] * 1e3) + 0.3 * rng.normal(size=300)
+    ours = skmist.KSGEstimator(random_state=0).fit(x, y).mi_
+    assert ours == pytest.approx(mutual_info_regression(x, y, random_state=0)[0], abs=1e-15)
+
+
+@pytest.mark.parametrize("make, n_columns", [
+    (lambda: skmist.KSGEstimator(random_state=0), 1),
+    (lambda: skmist.ConditionalKSGEstimator(conditioning=[0], random_state=0), 2),
+    (skmist.KDEEstimator, 2),
+    (skmist.GaussianEstimator, 1),
+])
+def test_nonparametric_estimators_warn_on_three_distinct_samples(make, n_columns):
+    # Gaussian gave 0.87 nats on three independent rows, KDE 0.33, KSG (three rows
+    # repeated twice) 0.06, silently.
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(3, n_columns)), rng.normal(size=3)
+    X, y = np.concatenate([X, X]), np.concatenate([y, y])
+    est = make()
+    with pytest.warns(UnreliableEstimateWarning, match=r"from 3 distinct samples.*too few"):
+        est.fit(X, y)
+    assert np.isfinite(est.mi_)
+    with pytest.warns(UnreliableEstimateWarning, match=r"from 3 distinct samples"):
+        est.score(X, y)
+
+
+def test_kde_warns_on_two_samples():
+    with pytest.warns(UnreliableEstimateWarning, match=r"KDEEstimator.*2 distinct samples"):
+        skmist.KDEEstimator().fit(np.array([[0.0], [1.0]]), np.array([1.0, 3.0]))
+
+
+def test_gaussian_refuses_fewer_distinct_rows_than_columns():
+    # Two rows repeated twice: a singular covariance, reported as "a coordinate is a
+    # linear function of others; the Gaussian MI is infinite".
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(2, 2)), rng.normal(size=2)
+    X, y = np.concatenate([X, X]), np.concatenate([y, y])
+    with pytest.raises(ValueError, match=r"2 distinct samples \(rows\), too few .* at least 4"):
+        skmist.GaussianEstimator().fit(X, y)
+
+
+def test_gaussian_warns_when_its_plug_in_bias_rivals_the_estimate():
+    # 8 independent rows in 3 + 2 dimensions: +2.16 nats, silently; the known bias
+    # there is 0.78 nats.
+    from skmist.functional import gaussian_mi_bias
+
+    rng = np.random.default_rng(11)
+    X, y = rng.normal(size=(8, 3)), rng.normal(size=(8, 2))
+    with pytest.warns(UnreliableEstimateWarning,
+                      match=r"plug-in over 3 \+ 2 dimensions from 8 samples.*about 0\.783 "
+                      r"nats.*too many dimensions"):
+        est = skmist.GaussianEstimator().fit(X, y)
+    assert est.mi_ > gaussian_mi_bias(3, 2, 8)  # mostly bias: the truth is 0
+    # 5000 rows: a bias of 0.0006 nats, no warning.
+    X, y = rng.normal(size=(5000, 3)), rng.normal(size=(5000, 2))
+    assert abs(_quiet(skmist.GaussianEstimator, X, y)) < 0.01
+
+
+def test_conditional_ksg_warns_when_y_copies_a_measured_column():
+    # I(X; y | Z) is infinite: it returned 1.4 nats, silently.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    with pytest.warns(UnreliableEstimateWarning,
+                      match=r"ConditionalKSGEstimator: for 100% of the samples.*outside the "
+                      r"conditioning.*infinite"):
+        skmist.ConditionalKSGEstimator(conditioning=[0], random_state=0).fit(X, X[:, 1])
+
+
+def test_conditional_ksg_does_not_warn_when_y_copies_the_conditioning():
+    # I(X; y | Z) = 0 when y is Z: the counts that saturate for y = X do not here.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    est = lambda: skmist.ConditionalKSGEstimator(conditioning=[0], random_state=0)  # noqa
+    # Not exactly 0: the jitter makes y and Z differ by 1e-10, which moves a count
+    # by one where the k-th neighbour's distance is that in y.
+    assert _quiet(est, X, X[:, 0]) == pytest.approx(0.0, abs=0.1)
+    assert _quiet(est, np.c_[X[:, 0], X[:, 0]], X[:, 1]) == pytest.approx(0.0, abs=0.1)
+
+
+def test_conditional_ksg_warns_when_the_jitter_swamps_an_offset_column():
+    # At an offset of 1e12 it returned 0.009 nats for 0.29, silently.
+    from conftest import gaussian_pair
+
+    x, y = gaussian_pair(200, 2, 0.5, seed=0)
+    with pytest.warns(UnreliableEstimateWarning,
+                      match=r"X column 0, X column 1, y has a common offset.*noise=0\."):
+        skmist.ConditionalKSGEstimator(conditioning=[0], random_state=0).fit(
+            x - 1e12, y[:, 0] - 1e12)
+
+
+def test_ksg_estimators_warn_once_on_y_equal_x():
+    # Their own check replaces the base class's linear one (two warnings for one fault).
+    import warnings
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    for est in (skmist.KSGEstimator(random_state=0),
+                skmist.ConditionalKSGEstimator(conditioning=[0], random_state=0)):
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            est.fit(X, X[:, 1])
+        assert [str(w.message).split(":")[0] for w in record] == [type(est).__name__]
+        assert record[0].filename == __file__

@@ -21,13 +21,19 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-from .. import functional as F
 from .._neural import NeuralMIEstimator
-from ..functional._bounds import standard_error
 from ..base import MIEstimator, _column_mask, resolve_device
+from ..functional._bounds import standard_error
+from ..functional._conditional import _conditional_ksg_saturation
 from ..functional._neighbors import check_not_constant
 from ._discriminative import SMILEEstimator
-from ._nonparametric import _COMMON_ATTRIBUTES, KSGEstimator, _NonparametricEstimator
+from ._nonparametric import (
+    _COMMON_ATTRIBUTES,
+    KSGEstimator,
+    _KSGDiagnostics,
+    _NonparametricEstimator,
+    _warn_if_ksg_unreliable,
+)
 
 __all__ = ["ChainRuleCMIEstimator", "ConditionalKSGEstimator"]
 
@@ -178,6 +184,11 @@ class ConditionalKSGEstimator(_NonparametricEstimator):
     0.0
     """
 
+    # Frenzel-Pompe's counts see y as a function of X outside the conditioning (an
+    # infinite CMI) and tell it from a y that copies Z (a CMI of 0), which the base
+    # class's linear check of y against all of X cannot.
+    _checks_determinism = True
+
     _parameter_constraints = {
         **_NonparametricEstimator._parameter_constraints,
         "conditioning": _CONDITIONING_CONSTRAINT,
@@ -222,32 +233,49 @@ class ConditionalKSGEstimator(_NonparametricEstimator):
         """
         X, y = _validate_with_conditioning(self, X, y)
         self.device_ = resolve_device(self.device)
-        self.mi_ = self._estimate(X, y)
+        self.mi_ = self._checked_estimate(X, y, stacklevel=4)
         return self
 
     def _estimate(self, X, y):
+        return self._compute(X, y)[0]
+
+    def _checked_estimate(self, X, y, stacklevel):
+        value, diagnostics = self._compute(X, y)
+        _warn_if_ksg_unreliable(self, value, diagnostics, stacklevel + 1)
+        return value
+
+    def _compute(self, X, y):
+        """``(estimate, _KSGDiagnostics)``, as :class:`KSGEstimator`'s; the saturated
+        share is that of the Frenzel-Pompe counts (see
+        ``functional._conditional._saturated``)."""
         x = self._x_tensor(X)
         mask = torch.as_tensor(self.conditioning_mask_, device=x.device)
         continuous = ~mask if self.discrete_conditioning else torch.ones_like(mask)
         discrete_y = self.y_categories_ is not None
         y = self._y_tensor(y)
         check_not_constant(x[:, continuous], "X (continuous columns)")
+        if not discrete_y:
+            check_not_constant(y, "y")
         # KSGEstimator's preprocessing, in its order: X's continuous columns, then y.
-        preprocessing = KSGEstimator(scale=self.scale, noise=self.noise)
+        preprocessing = KSGEstimator(n_neighbors=self.n_neighbors, scale=self.scale,
+                                     noise=self.noise)
+        tied, n_distinct, drowned = preprocessing._ties_and_drowning(
+            x, y, continuous, discrete_y,
+            count_ties=not (discrete_y or self.discrete_conditioning),
+        )
         rng = check_random_state(self.random_state)
         x = x.clone()
         x[:, continuous] = preprocessing._jitter(x[:, continuous], rng)
         if not discrete_y:
-            check_not_constant(y, "y")
             y = preprocessing._jitter(y, rng)
-        mi = F.conditional_ksg(
+        mi, saturated = _conditional_ksg_saturation(
             x[:, ~mask], y, x[:, mask], self.n_neighbors,
             discrete_target=discrete_y,
             discrete_conditioning=self.discrete_conditioning,
             backend=self.backend,
             n_jobs=self.n_jobs,
         )
-        return float(mi)
+        return float(mi), _KSGDiagnostics(saturated, tied, x.shape[0], n_distinct, drowned)
 
 
 ConditionalKSGEstimator.__doc__ = ConditionalKSGEstimator.__doc__.replace(

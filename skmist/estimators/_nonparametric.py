@@ -9,6 +9,7 @@ The estimates themselves are the functions of :mod:`skmist.functional`.
 
 import warnings
 from numbers import Integral, Real
+from typing import NamedTuple
 
 import numpy as np
 import scipy.special
@@ -29,8 +30,8 @@ from ..functional._histogram import (
     mi_of_memberships,
 )
 from ..functional._ksg import _ksg_saturation
-from ..functional._neighbors import check_not_constant
-from ._quantized import _warn_if_plugin_biased
+from ..functional._neighbors import check_not_constant, column_std
+from ._quantized import _warn_if_bias_rivals, _warn_if_plugin_biased
 
 __all__ = ["GaussianEstimator", "HistogramEstimator", "KDEEstimator", "KSGEstimator"]
 
@@ -41,6 +42,108 @@ __all__ = ["GaussianEstimator", "HistogramEstimator", "KDEEstimator", "KSGEstima
 SATURATED_SHARE = 0.5
 # ... and when more than this share of samples repeat their (x, y) more than k times.
 TIED_SHARE = 0.01
+# Every estimator warns at this many distinct samples or fewer: three points are fitted
+# by a line or a monotone curve whatever the dependence (a Gaussian estimate of 0.87
+# nats, a KDE one of 0.33, on three independent rows).
+FEW_SAMPLES = 3
+
+
+class _KSGDiagnostics(NamedTuple):
+    """What makes a KSG estimate unreliable (see ``_warn_if_ksg_unreliable``)."""
+
+    saturated: float
+    tied: float
+    n_samples: int
+    n_distinct: int
+    drowned: list
+
+
+def _warn_if_few_samples(estimator, value, n_distinct, needed=0, reason="",
+                         stacklevel=2):
+    """Warn when the estimate comes from at most ``max(FEW_SAMPLES, needed)`` distinct
+    samples; ``reason`` says why ``needed`` are needed. Returns whether it warned.
+    ``stacklevel`` is ``warnings.warn``'s, counted from this function."""
+    if n_distinct > max(FEW_SAMPLES, needed):
+        return False
+    because = f" ({reason})" if n_distinct <= needed and reason else ""
+    warnings.warn(
+        f"{type(estimator).__name__}: the estimate {value:.4g} nats comes from "
+        f"{n_distinct} distinct samples{because}: too few samples to say anything about "
+        "the dependence. Use more samples.",
+        UnreliableEstimateWarning,
+        stacklevel=stacklevel,
+    )
+    return True
+
+
+def _warn_if_ksg_unreliable(estimator, value, diagnostics, stacklevel=2):
+    """The warnings of :class:`KSGEstimator` and ``ConditionalKSGEstimator`` (which
+    has ``conditioning``): too few samples, a jitter that swamps a column, ties, or
+    counts that say that y is a function of X. ``stacklevel`` is ``warnings.warn``'s,
+    counted from this function."""
+    name, k = type(estimator).__name__, estimator.n_neighbors
+    saturated, tied, n, n_distinct, drowned = diagnostics
+    conditional = hasattr(estimator, "conditioning")
+    if _warn_if_few_samples(
+        estimator, value, n_distinct, k,
+        f"no more than n_neighbors={k}, so the neighbours of every sample include copies",
+        stacklevel + 1,
+    ):
+        return
+    if drowned:
+        warnings.warn(
+            f"{name}: {', '.join(drowned)} has a common offset so far above its "
+            f"spread that the tie-breaking jitter (noise={estimator.noise:g} times the "
+            "mean of |x|, as scikit-learn adds it) is more than a fifth of the spread, "
+            f"and the estimate {value:.4g} nats measures the jitter. Subtract the "
+            "column's mean first, or pass noise=0"
+            + ("." if conditional else " or mixed=True."),
+            UnreliableEstimateWarning,
+            stacklevel=stacklevel,
+        )
+    elif tied > TIED_SHARE:
+        advice = (
+            "For data with ties use discrete_conditioning and discrete_target where "
+            "columns are labels, or ChainRuleCMIEstimator with KSGEstimator(mixed=True)."
+            if conditional else
+            "For data with ties use mixed=True (Gao et al.'s estimator), or mark discrete "
+            "columns with discrete_features and discrete_target."
+        )
+        warnings.warn(
+            f"{name}: {tied:.0%} of the samples repeat their (X, y) more than "
+            f"n_neighbors={k} times, so their neighbours are copies at the jitter's "
+            f"distance and the estimate {value:.4g} nats measures the jitter. {advice}",
+            UnreliableEstimateWarning,
+            stacklevel=stacklevel,
+        )
+    elif saturated > SATURATED_SHARE:
+        if conditional:
+            what = (
+                "no point is nearer in (X, Z) or in (y, Z) than their "
+                f"{k} joint neighbours while y adds to what Z says, as when y is a "
+                "one-to-one function of X's columns outside the conditioning Z: the "
+                "conditional MI of such continuous data is infinite"
+            )
+            check = ("Check that y is not a copy or a function of a column of X outside "
+                     "the conditioning.")
+        else:
+            what = (
+                f"no point is nearer in X or in y than their {k} joint neighbours, as "
+                "when y is a one-to-one function of X: the MI of such continuous data is "
+                "infinite"
+            )
+            check = ("Check that y is not a copy or a function of a column of X (with "
+                     "scale=False, this also happens when one variable's scale dwarfs "
+                     "the other's).")
+        cap = float(scipy.special.digamma(n) - scipy.special.digamma(k))
+        warnings.warn(
+            f"{name}: for {saturated:.0%} of the samples {what} (or more than {n} samples "
+            f"resolve), and the estimate {value:.4g} nats is capped by the sample size "
+            f"(KSG reaches about psi(n) - psi(k) = {cap:.3g} nats at most); read it as a "
+            f"lower bound. {check}",
+            UnreliableEstimateWarning,
+            stacklevel=stacklevel,
+        )
 
 
 class _NonparametricEstimator(MIEstimator):
@@ -243,6 +346,10 @@ class KSGEstimator(_NonparametricEstimator):
     0.5
     """
 
+    # The saturation of the neighbour counts (``_warn_if_ksg_unreliable``) sees y as a
+    # function of X, nonlinear ones too, in place of the base class's linear check.
+    _checks_determinism = True
+
     _parameter_constraints = {
         **_NonparametricEstimator._parameter_constraints,
         "n_neighbors": [Interval(Integral, 1, None, closed="left")],
@@ -293,7 +400,7 @@ class KSGEstimator(_NonparametricEstimator):
         """``_jitter`` with its noise already drawn: column j needs only ``draw[:, j]``,
         so blocks of columns can be preprocessed apart (and in parallel)."""
         if self.scale:
-            std = t.std(dim=0, correction=0)
+            std = column_std(t)
             t = t / torch.where(std > 0, std, torch.ones_like(std))
         if draw is not None:
             amplitude = torch.clamp(t.abs().mean(dim=0), min=1.0) * self.noise
@@ -304,49 +411,14 @@ class KSGEstimator(_NonparametricEstimator):
         return self._compute(X, y)[0]
 
     def _checked_estimate(self, X, y, stacklevel):
-        value, saturated, tied, drowned = self._compute(X, y)
-        n, k = X.shape[0], self.n_neighbors
-        if drowned:
-            warnings.warn(
-                f"KSGEstimator: {', '.join(drowned)} has a common offset so far above its "
-                f"spread that the tie-breaking jitter (noise={self.noise:g} times the "
-                "mean of |x|, as scikit-learn adds it) is more than a fifth of the spread, "
-                f"and the estimate {value:.4g} nats measures the jitter. Subtract the "
-                "column's mean first, or pass noise=0 or mixed=True.",
-                UnreliableEstimateWarning,
-                stacklevel=stacklevel + 1,
-            )
-        elif tied > TIED_SHARE:
-            warnings.warn(
-                f"KSGEstimator: {tied:.0%} of the samples repeat their (X, y) more than "
-                f"n_neighbors={k} times, so their neighbours are copies at the jitter's "
-                f"distance and the estimate {value:.4g} nats measures the jitter. For data "
-                "with ties use mixed=True (Gao et al.'s estimator), or mark discrete "
-                "columns with discrete_features and discrete_target.",
-                UnreliableEstimateWarning,
-                stacklevel=stacklevel + 1,
-            )
-        elif saturated > SATURATED_SHARE:
-            cap = float(scipy.special.digamma(n) - scipy.special.digamma(k))
-            warnings.warn(
-                f"KSGEstimator: for {saturated:.0%} of the samples no point is nearer in X "
-                f"or in y than their {k} joint neighbours, as when y is a one-to-one "
-                "function of X: the MI of such continuous data is infinite (or more than "
-                f"{n} samples resolve), and the estimate {value:.4g} nats is capped by the "
-                f"sample size (KSG reaches about psi(n) - psi(k) = {cap:.3g} nats at "
-                "most); read it as a lower bound. Check that y is not a copy or a "
-                "function of a column of X (with scale=False, this also happens when one "
-                "variable's scale dwarfs the other's).",
-                UnreliableEstimateWarning,
-                stacklevel=stacklevel + 1,
-            )
+        value, diagnostics = self._compute(X, y)
+        _warn_if_ksg_unreliable(self, value, diagnostics, stacklevel + 1)
         return value
 
     def _compute(self, X, y):
-        """``(estimate, saturated, tied, drowned)``: the shares of samples with least
-        marginal counts (see ``functional._ksg._ksg_saturation``) and of samples
-        repeated more than k times, for continuous X and y (0 otherwise), and the
-        columns whose jitter dwarfs their spread."""
+        """``(estimate, _KSGDiagnostics)``: the share of samples with least marginal
+        counts (see ``functional._ksg._ksg_saturation``) for continuous X and y (0
+        otherwise), and what ``_ties_and_drowning`` finds."""
         x = self._x_tensor(X)
         discrete_x = self._discrete_mask(x.shape[1])
         discrete_y = self.y_categories_ is not None
@@ -354,16 +426,10 @@ class KSGEstimator(_NonparametricEstimator):
         continuous = torch.as_tensor(~discrete_x, device=x.device)
         check_not_constant(x[:, continuous], "X (continuous columns)")
         rng = check_random_state(self.random_state)
-        tied, drowned = 0.0, []
-        if not (self.mixed or discrete_x.any() or discrete_y):
-            _, inverse, copies = torch.unique(torch.cat([x, y], 1), dim=0,
-                                              return_inverse=True, return_counts=True)
-            tied = float((copies[inverse] > self.n_neighbors).sum()) / x.shape[0]
-        drowned = [f"X column {j}" for j in np.flatnonzero(
-            self._drowned_by_jitter(x[:, continuous]).cpu().numpy())]
-        if not discrete_y:
-            drowned += ["y" + (f" column {j}" if y.shape[1] > 1 else "") for j in
-                        np.flatnonzero(self._drowned_by_jitter(y).cpu().numpy())]
+        tied, n_distinct, drowned = self._ties_and_drowning(
+            x, y, continuous, discrete_y,
+            count_ties=not (self.mixed or discrete_x.any() or discrete_y),
+        )
         if continuous.any():
             x = x.clone()
             x[:, continuous] = self._jitter(x[:, continuous], rng)
@@ -383,7 +449,23 @@ class KSGEstimator(_NonparametricEstimator):
             mi = F.ksg_cd(y, x, k, **opts)
         else:
             mi, saturated = _ksg_saturation(x, y, k, self.variant, **opts)
-        return float(mi), saturated, tied, drowned
+        return float(mi), _KSGDiagnostics(saturated, tied, x.shape[0], n_distinct, drowned)
+
+    def _ties_and_drowning(self, x, y, continuous, discrete_y, count_ties):
+        """``(tied, n_distinct, drowned)`` of (x, y) before jitter: the share of samples
+        repeated more than k times (when ``count_ties``, else 0), the number of distinct
+        samples, and the continuous columns whose jitter dwarfs their spread."""
+        _, inverse, copies = torch.unique(torch.cat([x, y.reshape(len(y), -1).to(x.dtype)], 1),
+                                          dim=0, return_inverse=True, return_counts=True)
+        tied = 0.0
+        if count_ties:
+            tied = float((copies[inverse] > self.n_neighbors).sum()) / x.shape[0]
+        drowned = [f"X column {j}" for j in np.flatnonzero(
+            continuous.cpu().numpy())[self._drowned_by_jitter(x[:, continuous]).cpu().numpy()]]
+        if not discrete_y:
+            drowned += ["y" + (f" column {j}" if y.shape[1] > 1 else "") for j in
+                        np.flatnonzero(self._drowned_by_jitter(y).cpu().numpy())]
+        return tied, len(copies), drowned
 
     def _drowned_by_jitter(self, t):
         """Columns whose jitter is more than a fifth of their spread: scikit-learn
@@ -391,7 +473,7 @@ class KSGEstimator(_NonparametricEstimator):
         makes the jitter swamp the data (at 1e12, 100 times the spread)."""
         if self.noise == 0 or self.mixed or t.shape[1] == 0:
             return torch.zeros(t.shape[1], dtype=torch.bool)
-        std = t.std(dim=0, correction=0)
+        std = column_std(t)
         spread = torch.where(std > 0, std, torch.ones_like(std))
         scaled = t / spread if self.scale else t
         amplitude = torch.clamp(scaled.abs().mean(dim=0), min=1.0) * self.noise
@@ -453,6 +535,12 @@ class KDEEstimator(_NonparametricEstimator):
         with torch.inference_mode():
             return float(F.kde_mi(self._x_tensor(X), self._y_tensor(y), self.bandwidth,
                                   self.leave_one_out))
+
+    def _checked_estimate(self, X, y, stacklevel):
+        value = self._estimate(X, y)
+        x, y = self._x_tensor(X), self._y_tensor(y)
+        _warn_if_few_samples(self, value, _distinct_rows(x, y), stacklevel=stacklevel + 1)
+        return value
 
 
 class HistogramEstimator(_NonparametricEstimator):
@@ -561,6 +649,10 @@ class GaussianEstimator(_NonparametricEstimator):
         self.device = device
 
     def _estimate(self, X, y):
+        return self._checked_estimate(X, y, None)
+
+    def _checked_estimate(self, X, y, stacklevel):
+        # stacklevel=None: no warning.
         x = self._x_tensor(X)
         y = self._y_tensor(y)
         if self.y_categories_ is not None:
@@ -568,8 +660,42 @@ class GaussianEstimator(_NonparametricEstimator):
             y = one_hot[:, :-1].to(torch.float64)
             if y.shape[1] == 0:
                 raise ValueError("y has a single category; MI with a constant is 0")
+        n_distinct, d = _distinct_rows(x, y), x.shape[1] + y.shape[1]
+        if n_distinct <= d:
+            # Repeated rows add nothing: the covariance of m distinct ones has rank m - 1.
+            raise ValueError(
+                f"GaussianEstimator: X and y have {n_distinct} distinct samples (rows), too "
+                f"few for a non-singular covariance of their {d} columns: at least {d + 1} "
+                "are needed"
+            )
         with torch.inference_mode():
-            return float(F.gaussian_mi(x, y))
+            value = float(F.gaussian_mi(x, y))
+        if stacklevel is None:
+            return value
+        if not _warn_if_few_samples(
+            self, value, n_distinct, d + 1,
+            f"in {d} dimensions, the sample covariance of {d + 1} points fits them exactly",
+            stacklevel + 1,
+        ):
+            n, dx, dy = x.shape[0], x.shape[1], y.shape[1]
+            _warn_if_bias_rivals(
+                "GaussianEstimator", value, F.gaussian_mi_bias(dx, dy, n),
+                source=f"{dx} + {dy} dimensions from {n} samples",
+                formula="skmist.functional.gaussian_mi_bias, about d_x d_y / 2n",
+                remedy=(
+                    "too many dimensions for the samples, so the value is mostly bias. "
+                    "Use more samples or fewer columns; on Gaussian data, the estimate "
+                    "less gaussian_mi_bias(d_x, d_y, n) is unbiased."
+                ),
+                stacklevel=stacklevel + 1,
+            )
+        return value
+
+
+def _distinct_rows(x, y):
+    """The number of distinct rows of (x, y), 2-D tensors of the same length."""
+    return int(torch.unique(torch.cat([x, y.reshape(len(y), -1).to(x.dtype)], 1),
+                            dim=0).shape[0])
 
 
 for _cls in (KSGEstimator, KDEEstimator, HistogramEstimator, GaussianEstimator):

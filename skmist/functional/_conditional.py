@@ -13,7 +13,7 @@ chunked torch backend (GPU) serve these estimates as they serve :func:`.ksg`.
 
 import torch
 
-from ._ksg import _concat, _digamma, _ksg1, _prepare, _result, _ross, label_groups
+from ._ksg import _concat, _digamma, _ksg1_counts, _prepare, _result, _ross, label_groups
 from ._neighbors import (
     as_float_samples,
     as_samples,
@@ -112,12 +112,26 @@ def conditional_ksg(x, y, z, n_neighbors=3, *, discrete_target=False,
     >>> round(conditional_ksg(z, y, x).item(), 2)  # true: log(2) / 2 = 0.35
     0.34
     """
+    return _conditional_ksg_saturation(
+        x, y, z, n_neighbors, discrete_target=discrete_target,
+        discrete_conditioning=discrete_conditioning, backend=backend, n_jobs=n_jobs,
+        chunk_size=chunk_size,
+    )[0]
+
+
+def _conditional_ksg_saturation(x, y, z, n_neighbors=3, *, discrete_target=False,
+                                discrete_conditioning=False, backend="auto", n_jobs=-1,
+                                chunk_size=None):
+    """:func:`conditional_ksg` and the share of samples whose counts say that y is a
+    function of (x, z) but not of z alone, where I(X; Y | Z) is infinite (see
+    ``_saturated``); 0 for labels y, whose CMI is finite."""
     like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
     x, y, z, k = _prepare_xyz(x, y, z, n_neighbors, backend, discrete_target,
                               discrete_conditioning)
     opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
-    (value,) = _estimates([x], y, z, k, discrete_target, discrete_conditioning, opts)
-    return _result(value, like)
+    ((value, saturated),) = _estimates([x], y, z, k, discrete_target,
+                                       discrete_conditioning, opts)
+    return _result(value, like), saturated
 
 
 def featurewise_conditional_ksg(x, y, z, n_neighbors=3, *, discrete_target=False,
@@ -160,7 +174,7 @@ def featurewise_conditional_ksg(x, y, z, n_neighbors=3, *, discrete_target=False
     opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
     columns = [x[:, j:j + 1] for j in range(x.shape[1])]
     values = _estimates(columns, y, z, k, discrete_target, discrete_conditioning, opts)
-    return torch.stack([_result(value, like) for value in values])
+    return torch.stack([_result(value, like) for value, _ in values])
 
 
 def _prepare_xyz(x, y, z, n_neighbors, backend, discrete_target, discrete_conditioning):
@@ -176,15 +190,17 @@ def _prepare_xyz(x, y, z, n_neighbors, backend, discrete_target, discrete_condit
 
 
 def _estimates(blocks, y, z, k, discrete_target, discrete_conditioning, opts):
-    """I(block; y | z) for each block of columns (a 2-D array or tensor, treated as one
-    joint variable), sharing every structure that depends on (y, z) alone."""
+    """``(I(block; y | z), saturated share)`` for each block of columns (a 2-D array or
+    tensor, treated as one joint variable), sharing every structure that depends on
+    (y, z) alone."""
     if discrete_conditioning:
         return _within_groups(blocks, y, z, k, discrete_target, opts)
     if discrete_target:
         # Chain rule with Ross's estimator on both terms; y's label groups serve both.
         groups = label_groups(y)
         given_z = _ross(z, groups, k, opts)
-        return [_ross(_concat(block, z), groups, k, opts) - given_z for block in blocks]
+        return [(_ross(_concat(block, z), groups, k, opts) - given_z, 0.0)
+                for block in blocks]
     count_yz = within_counter(_concat(y, z), **opts)
     count_z = within_counter(z, **opts)
     return [
@@ -195,19 +211,37 @@ def _estimates(blocks, y, z, k, discrete_target, discrete_conditioning, opts):
 
 
 def _frenzel_pompe(x, y, z, k, count_xz, count_yz, count_z, opts):
-    """Frenzel and Pompe (2007), with the subspace counters given."""
+    """Frenzel and Pompe (2007), with the subspace counters given: ``(estimate,
+    saturated share)``."""
     radius = strictly_below(kth_neighbor_distance(_concat(_concat(x, y), z), k, **opts))
     # Each counter includes the point itself: count = n_. + 1.
-    average = (
-        _digamma(count_xz(radius)) + _digamma(count_yz(radius)) - _digamma(count_z(radius))
-    ).mean()
-    return _digamma(k) - average
+    xz, yz, z_only = count_xz(radius), count_yz(radius), count_z(radius)
+    average = (_digamma(xz) + _digamma(yz) - _digamma(z_only)).mean()
+    return _digamma(k) - average, _saturated(xz, yz, z_only, k)
+
+
+def _saturated(count_xz, count_yz, count_z, k):
+    """The share of samples whose (x, z) count is the least possible, k (no point
+    nearer in (x, z) than the k joint neighbours, as when y is a function of x and z),
+    while their (y, z) count is below their z count (y adds to z what the estimate
+    measures), or the same with x and y swapped.
+
+    KSG's criterion (``_ksg._ksg_saturation``) with the z count in place of n: for
+    y = x every sample is such, and the estimate is capped by the sample size. When y
+    copies z, the (x, z) count is k too, but then the (y, z) ball is the z ball, the
+    counts are equal and their terms cancel (I(X; Y | Z) = 0); likewise when x copies z.
+    """
+    least_xz = (count_xz <= k) & (count_yz < count_z)
+    least_yz = (count_yz <= k) & (count_xz < count_z)
+    return float((least_xz | least_yz).sum()) / count_z.shape[0]
 
 
 def _within_groups(blocks, y, z, k, discrete_target, opts):
-    """Group-size-weighted KSG (Ross for labels y) within each label of z."""
+    """Group-size-weighted KSG (Ross for labels y) within each label of z, and the
+    group-size-weighted share of KSG's saturated samples (0 for labels y)."""
     groups, _ = label_groups(z)
     totals = [0.0] * len(blocks)
+    saturated = [0.0] * len(blocks)
     n_kept = 0
     for members in groups:
         n_group = int(members.shape[0])
@@ -222,18 +256,25 @@ def _within_groups(blocks, y, z, k, discrete_target, opts):
                 # undefined there, and so is the group's evidence on the dependence.
                 continue
             values = [_ross(block[members], y_groups, k_group, opts) for block in blocks]
+            shares = [0.0] * len(blocks)
         else:
             count_y = within_counter(y_group, **opts)
-            values = []
+            values, shares = [], []
             for block in blocks:
                 x_group = block[members]
-                values.append(_ksg1(x_group, y_group, k_group,
-                                    within_counter(x_group, **opts), count_y, opts))
+                counts_x, counts_y = _ksg1_counts(x_group, y_group, k_group,
+                                                  within_counter(x_group, **opts), count_y,
+                                                  opts)
+                average = (_digamma(counts_x) + _digamma(counts_y)).mean()
+                values.append(_digamma(k_group) + _digamma(n_group) - average)
+                shares.append(float(((counts_x <= k_group) | (counts_y <= k_group)).sum())
+                              / n_group)
         totals = [total + n_group * value for total, value in zip(totals, values)]
+        saturated = [total + n_group * share for total, share in zip(saturated, shares)]
         n_kept += n_group
     if n_kept == 0:
         raise ValueError(
             "no label of z has two samples (with a repeated label of y, for labels y); "
             "the estimate conditional on labels needs groups of at least 2 samples"
         )
-    return [total / n_kept for total in totals]
+    return [(total / n_kept, share / n_kept) for total, share in zip(totals, saturated)]
