@@ -532,3 +532,50 @@ def test_which_targets_hold_labels(y, expected):
     from skmist._estimate import _holds_labels
 
     assert _holds_labels(y, "auto") is expected
+
+
+# --- caveats: when the result says it is unsure ----------------------------------------
+
+
+def test_too_few_samples_for_the_columns_is_a_caveat_and_a_warning():
+    x, y = gaussian_pair(150, 3, 0.5, seed=0)  # 6 columns: fewer than 300 rows
+    with pytest.warns(UnreliableEstimateWarning,
+                      match="had 150 samples for 6 columns") as caught:
+        result = estimate_mi(x, y, random_state=0)
+    assert caught[0].filename == __file__
+    assert not result.reliable
+    assert result.caveats == ("KSGEstimator had 150 samples for 6 columns (fewer than 50 "
+                              "per column): estimates of MI in this many dimensions from "
+                              "so few samples are biased, kNN ones downwards and trained "
+                              "ones either way.",)
+    assert repr(result).endswith("KSGEstimator, n=150, 1 caveat(s))")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnreliableEstimateWarning)
+        assert estimate_mi(*gaussian_pair(300, 3, 0.5, seed=0), random_state=0).reliable
+
+
+def test_the_estimators_own_warnings_become_caveats():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(500, 2))
+    with pytest.warns(UnreliableEstimateWarning, match="y is a linear function of X"):
+        result = estimate_mi(x, 2 * x[:, 1] - x[:, 0], estimator="kde")
+    assert any("y is a linear function of X" in c for c in result.caveats)
+
+
+def test_a_gap_between_training_and_held_out_rows_is_a_caveat(pair):
+    from skmist._estimate import _overfitting
+
+    x, y = pair
+    est = small_smile().fit(x, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnreliableEstimateWarning)
+        on_training_rows = est.score(x, y)
+    assert _overfitting(est, x, y, on_training_rows) == []
+    assert _overfitting(est, x, y, on_training_rows - 0.09) == []
+    (caveat,) = _overfitting(est, x, y, on_training_rows - 0.3)
+    assert caveat.startswith(f"SMILEEstimator scores {on_training_rows:.4g} nats on its "
+                             f"training rows and {on_training_rows - 0.3:.4g} on the "
+                             "held-out ones: it has fitted its training rows")
+    # Upper-bound-style estimators are not lifted by overfitting in the same way.
+    club = skmist.CLUBEstimator(max_iter=5, device="cpu").fit(x, y)
+    assert _overfitting(club, x, y, -10.0) == []
