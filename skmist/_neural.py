@@ -26,7 +26,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._training import train
 from .base import (
     MIEstimator, UnreliableEstimateWarning, check_dtype_range, resolve_device, resolve_dtype,
-    user_stacklevel,
+    fingerprint, same_fingerprint, user_stacklevel,
 )
 from .functional._bounds import standard_error
 
@@ -94,7 +94,7 @@ class NeuralMIEstimator(MIEstimator):
         happens.
         """
         x, y = self._prepare(X, y, reset=True)
-        self._training_rows = _fingerprint(x, y)
+        self._training_rows = fingerprint(x, y)
         n = x.shape[0]
         n_val = int(math.floor(self.validation_fraction * n))
         if n_val < 2 or n - n_val < 2:
@@ -150,7 +150,7 @@ class NeuralMIEstimator(MIEstimator):
         x, y = self._prepare(X, y, reset=first_call)
         if first_call:
             self._initialize(x, y)
-        self._training_rows = _fingerprint(x, y)
+        self._training_rows = fingerprint(x, y)
         x, y = self._standardize(x, y)
         steps = max(1, math.ceil(x.shape[0] / min(self.batch_size, x.shape[0])))
         result = self._train(x, y, steps, None, None, start_iter=self.n_iter_)
@@ -226,7 +226,7 @@ class NeuralMIEstimator(MIEstimator):
         user's frame, counted from the caller (2: the caller's caller)."""
         check_is_fitted(self, "model_")
         x, y = self._prepare(X, y, reset=False)
-        if _same_fingerprint(_fingerprint(x, y), getattr(self, "_training_rows", None)):
+        if same_fingerprint(fingerprint(x, y), getattr(self, "_training_rows", None)):
             warnings.warn(
                 f"{type(self).__name__}: these are the rows the model was trained on, "
                 f"where a trained estimator overfits, so its estimate is biased upwards. "
@@ -438,19 +438,6 @@ class _Standardization(torch.nn.Module):
         x = (normal_scores(x, self.x_quantiles) - self.x_loc) / self.x_scale
         y = (normal_scores(y, self.y_quantiles) - self.y_loc) / self.y_scale
         return x, y
-
-
-def _fingerprint(x, y):
-    """Shapes and a few evenly spaced rows of raw ``(x, y)``: equal for the same data,
-    cheap to compare, and no copy of it kept."""
-    n = x.shape[0]
-    rows = torch.linspace(0, n - 1, min(n, 16), device=x.device).round().long()
-    return tuple(x.shape), tuple(y.shape), torch.cat([x[rows], y[rows]], 1).cpu()
-
-
-def _same_fingerprint(a, b):
-    return (a is not None and b is not None and a[:2] == b[:2]
-            and torch.equal(a[2], b[2].to(a[2].dtype)))
 
 
 def _quantiles(t, seed):

@@ -321,6 +321,27 @@ def max_canonical_correlation(x, y, max_rows=10_000):
     return min(1.0, torch.linalg.matrix_norm(bases[0].T @ bases[1], ord=2).item())
 
 
+def fingerprint(x, y):
+    """Shapes and a few evenly spaced rows of ``(x, y)`` (arrays or tensors), as float64
+    on the CPU: equal for the same data, cheap to compare, and no copy of it kept."""
+    n = x.shape[0]
+    rows = np.linspace(0, n - 1, min(n, 16)).round().astype(np.int64)
+
+    def head(a):
+        if isinstance(a, torch.Tensor):
+            return a[torch.as_tensor(rows, device=a.device)].detach().cpu().double()
+        return torch.as_tensor(np.asarray(a)[rows], dtype=torch.float64)
+
+    return tuple(x.shape), tuple(y.shape), head(x).reshape(len(rows), -1), \
+        head(y).reshape(len(rows), -1)
+
+
+def same_fingerprint(a, b):
+    """Whether two :func:`fingerprint` s (either may be None) are of the same data."""
+    return (a is not None and b is not None and a[:2] == b[:2]
+            and torch.equal(a[2], b[2]) and torch.equal(a[3], b[3]))
+
+
 def user_stacklevel():
     """``warnings.warn``'s stacklevel, for the function that calls this, that points
     at the first frame outside skmist and scikit-learn: the user's line, however many

@@ -169,3 +169,28 @@ def test_bad_input_errors():
     bad[0, 0] = np.nan
     with pytest.raises(ValueError, match=r"NaN"):
         KSGEstimator().fit(bad, y)
+
+
+@pytest.mark.parametrize("cls", ESTIMATORS, ids=lambda c: c.__name__)
+def test_score_on_fits_data_reuses_the_estimate(cls, monkeypatch):
+    # fit(X, y).score(X, y), and estimate_mi's estimate after fit, computed it twice.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 2))
+    y = x[:, :1] + rng.normal(size=(300, 1))
+    calls = []
+    compute = cls._checked_estimate
+    monkeypatch.setattr(cls, "_checked_estimate", lambda self, X, y, stacklevel: (
+        calls.append(1) or compute(self, X, y, stacklevel)))
+    est = cls().fit(x, y)
+    assert len(calls) == 1
+    assert est.score(x, y) == est.mi_ and est.estimate(x, y) == est.mi_
+    assert len(calls) == 1
+    # Other rows, or other parameters, are computed afresh.
+    assert est.score(x[::-1], y[::-1]) == pytest.approx(est.mi_, abs=0.1)
+    assert len(calls) == 2
+    first = next(iter(est.get_params()))
+    est.set_params(**{first: est.get_params()[first]})  # unchanged: still reused
+    est.score(x, y)
+    assert len(calls) == 2
+    value, error = est.estimate(x, y, return_std=True, n_subsamples=4, random_state=0)
+    assert value == est.mi_ and error > 0

@@ -21,7 +21,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import functional as F
 from .._neural import UnreliableEstimateWarning
-from ..base import MIEstimator, _column_mask, resolve_device
+from ..base import (
+    MIEstimator, _column_mask, fingerprint, resolve_device, same_fingerprint, user_stacklevel,
+)
 from ..functional._histogram import (
     BIN_RULES,
     _bin_codes,
@@ -174,8 +176,32 @@ class _NonparametricEstimator(MIEstimator):
         """
         X, y = self._validate_xy(X, y, reset=True)
         self.device_ = resolve_device(self.device)
-        self.mi_ = self._checked_estimate(X, y, stacklevel=4)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", UnreliableEstimateWarning)
+            self.mi_ = self._checked_estimate(X, y, stacklevel=4)
+        for w in caught:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        # What score and estimate reuse on the same data: the value and its warnings.
+        self._estimated_on = self._data_and_parameters(X, y)
+        self._estimate_warnings = [(str(w.message), w.category) for w in caught
+                                   if issubclass(w.category, UnreliableEstimateWarning)]
         return self
+
+    def _data_and_parameters(self, X, y):
+        return fingerprint(X, y), repr(sorted(self.get_params(deep=False).items()))
+
+    def _value_on(self, X, y):
+        """The estimate on validated ``(X, y)``: fit's ``mi_`` when they are fit's data
+        and the parameters are unchanged (``fit(X, y).score(X, y)`` computes it once;
+        fit has warned where it is unreliable), else computed, with its warnings."""
+        fitted = getattr(self, "_estimated_on", None)
+        current = self._data_and_parameters(X, y)
+        if fitted is not None and same_fingerprint(fitted[0], current[0]) \
+                and fitted[1] == current[1]:
+            for message, category in self._estimate_warnings:
+                warnings.warn(message, category, stacklevel=user_stacklevel())
+            return self.mi_
+        return self._checked_estimate(X, y, stacklevel=4)
 
     def score(self, X, y):
         """MI estimate in nats on ``(X, y)``, with this estimator's parameters.
@@ -191,7 +217,7 @@ class _NonparametricEstimator(MIEstimator):
         """
         check_is_fitted(self, "mi_")
         X, y = self._validate_xy(X, y, reset=False)
-        return self._checked_estimate(X, y, stacklevel=3)
+        return self._value_on(X, y)
 
     def estimate(self, X, y, *, return_std=False, n_subsamples=30, random_state=None):
         """MI estimate in nats on ``(X, y)``, and optionally its standard error.
@@ -223,7 +249,7 @@ class _NonparametricEstimator(MIEstimator):
         """
         check_is_fitted(self, "mi_")
         X, y = self._validate_xy(X, y, reset=False)
-        value = self._checked_estimate(X, y, stacklevel=3)
+        value = self._value_on(X, y)
         if not return_std:
             return value
         if isinstance(n_subsamples, bool) or not isinstance(n_subsamples, Integral) \
