@@ -40,7 +40,8 @@ __all__ = ["main"]
 
 # What a --config file may set besides its [estimator] table, per command.
 CONFIG_OPTIONS = {
-    "estimate": {"x", "y", "conditioning", "device", "test_size", "seed", "quiet"},
+    "estimate": {"x", "y", "conditioning", "device", "test_size", "seed", "quiet",
+                 "discrete_target"},
     "select": {"y", "features", "k", "percentile", "threshold", "strategy",
                "n_permutations", "n_jobs", "device", "seed"},
 }
@@ -53,11 +54,12 @@ CONFIG_TYPES = {
     "x": "names", "y": "names", "conditioning": "names", "features": "names",
     "device": "str", "strategy": "str", "test_size": "number", "percentile": "number",
     "threshold": "number", "seed": "int", "k": "int", "n_permutations": "int",
-    "n_jobs": "int", "quiet": "bool",
+    "n_jobs": "int", "quiet": "bool", "discrete_target": "auto_or_bool",
 }
 DEFAULTS = {
     "estimate": {"estimator": "auto", "device": "auto", "test_size": 0.2, "seed": None,
-                 "quiet": False, "x": None, "conditioning": None},
+                 "quiet": False, "x": None, "conditioning": None,
+                 "discrete_target": "auto"},
     "select": {"estimator": None, "device": None, "seed": None, "features": None,
                "n_permutations": 0, "n_jobs": None, "strategy": "univariate"},
 }
@@ -146,12 +148,17 @@ def _parser():
                                               f"(default): KSG for at most "
                                               f"{AUTO_MAX_DIMENSION} columns and "
                                               f"{AUTO_MAX_SAMPLES:,} rows, else "
-                                              f"{AUTO_NEURAL.upper()}")
+                                              f"{AUTO_NEURAL.upper()} (BA for class "
+                                              "labels)")
     estimate.add_argument("--device", help="cpu, cuda, cuda:1, or auto (default: each "
                                            "estimator's own)")
     estimate.add_argument("--test-size", type=float,
                           help="held out for trained estimators: a fraction in [0, 1), or "
                                "a whole number of rows (default: 0.2)")
+    estimate.add_argument("--discrete-target", choices=["auto", "true", "false"],
+                          help="whether y holds class labels (default: auto: strings, "
+                               "booleans, or whole numbers with at most min(50, n / 10) "
+                               "values)")
     estimate.add_argument("--seed", type=int, help="random_state of the split and estimator")
     estimate.add_argument("--quiet", action="store_true", default=None,
                           help="no progress bar")
@@ -238,6 +245,8 @@ def _estimate(args):
         df, x=x, y=y, conditioning=z, estimator=estimator, test_size=test_size,
         device=options["device"], random_state=options["seed"],
         verbose=not options["quiet"],
+        discrete_target={"true": True, "false": False}.get(options["discrete_target"],
+                                                           options["discrete_target"]),
     )
     est = result.estimator
     if args.json:
@@ -256,6 +265,7 @@ def _estimate(args):
             "held_out": result.held_out,
             "n_iter": getattr(est, "n_iter_", None),
             "device": str(getattr(est, "device_", "")) or None,
+            "caveats": list(result.caveats),
         }))
         return 0
     error = "" if result.std_error is None else f" ± {result.std_error:.4f}"
@@ -449,12 +459,14 @@ def _check_config_type(path, key, value):
         "int": isinstance(value, int) and not isinstance(value, bool),
         "number": number,
         "str": isinstance(value, str),
+        "auto_or_bool": isinstance(value, bool) or value == "auto",
         "names": isinstance(value, str) or (isinstance(value, list) and bool(value) and all(
             isinstance(v, (str, int)) and not isinstance(v, bool) for v in value)),
     }[kind]
     if not ok:
         wanted = {"bool": "true or false", "int": "an integer", "number": "a number",
-                  "str": "a string", "names": "a column name or a list of names"}[kind]
+                  "str": "a string", "names": "a column name or a list of names",
+                  "auto_or_bool": "true, false or \"auto\""}[kind]
         raise UserError(f"{path}: {key} must be {wanted}; got {value!r} "
                         f"({type(value).__name__})")
 

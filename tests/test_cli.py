@@ -420,3 +420,26 @@ def test_config_values_are_checked_by_type(table, capsys, tmp_path):
     config.write_text('y = "c"\nk = "3"\n')
     status, _, err = run_main(capsys, "select", path, "--config", config)
     assert err == f"skmist select: error: {config}: k must be an integer; got '3' (str)\n"
+
+
+def test_estimate_takes_integer_labels_and_the_override(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=600)
+    codes = (a > 0).astype(int) + 2 * (rng.random(600) < 0.5)  # 4 classes, 2 bits
+    path = tmp_path / "codes.csv"
+    pd.DataFrame({"a": a, "code": codes}).to_csv(path, index=False)
+    status, out, _ = run_main(capsys, "estimate", path, "--x", "a", "--y", "code",
+                              "--json", "--seed", "0")
+    assert status == 0
+    result = json.loads(out)
+    assert result["params"]["discrete_target"] is True  # KSG with labels: Ross's estimator
+    assert result["value"] == pytest.approx(math.log(2), abs=0.06)  # the sign of a
+    assert result["caveats"] == []
+    status, out, _ = run_main(capsys, "estimate", path, "--x", "a", "--y", "code",
+                              "--json", "--discrete-target", "false", "--seed", "0")
+    assert json.loads(out)["params"]["discrete_target"] == "auto"
+    config = tmp_path / "run.toml"
+    config.write_text('discrete_target = "yes"\n')
+    status, _, err = run_main(capsys, "estimate", path, "--y", "code", "--config", config)
+    assert status == 2
+    assert 'discrete_target must be true, false or "auto"' in err
