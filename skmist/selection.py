@@ -128,14 +128,20 @@ def _in_worker(function, *args):
         torch.set_num_threads(previous)
 
 
-def _run(tasks, n_jobs, prefer=None):
+def _run(tasks, n_jobs, prefer=None, progress=None):
     """``tasks`` (function, args) in order: in this process with its threads when
-    there is one worker, else through joblib."""
+    there is one worker, else through joblib; ``progress``: a progress bar's label,
+    ticked as each task ends (None: no bar)."""
+    from tqdm.auto import tqdm
+
     if effective_n_jobs(n_jobs) == 1:
-        return [function(*args) for function, args in tasks]
-    return Parallel(n_jobs=n_jobs, prefer=prefer)(
-        delayed(_in_worker)(function, *args) for function, args in tasks
-    )
+        results = (function(*args) for function, args in tasks)
+    else:
+        results = Parallel(n_jobs=n_jobs, prefer=prefer, return_as="generator")(
+            delayed(_in_worker)(function, *args) for function, args in tasks
+        )
+    return list(tqdm(results, total=len(tasks), desc=progress, disable=progress is None,
+                     leave=False))
 
 
 def _uses_featurewise_ksg(estimator):
@@ -250,7 +256,8 @@ def _fitted_mi(estimator, X, index, y):
     return float(estimator.fit(_columns(X, [index]), y).mi_)
 
 
-def _cloned_scores(estimator, X, y, discrete_target, rng, n_permutations, n_jobs):
+def _cloned_scores(estimator, X, y, discrete_target, rng, n_permutations, n_jobs,
+                   verbose=False):
     """One clone of ``estimator`` fitted per feature (and per permutation)."""
     n, p = X.shape
     params = estimator.get_params(deep=False)
@@ -266,7 +273,8 @@ def _cloned_scores(estimator, X, y, discrete_target, rng, n_permutations, n_jobs
                 overrides["random_state"] = int(rng.randint(0, 2**31 - 1))
             model = clone(estimator).set_params(**overrides)
             tasks.append((_fitted_mi, (model, X, j, y_order)))
-    values = np.array(_run(tasks, n_jobs)).reshape(1 + n_permutations, p)
+    progress = f"{type(estimator).__name__} fits" if verbose else None
+    values = np.array(_run(tasks, n_jobs, progress=progress)).reshape(1 + n_permutations, p)
     return values[0], values[1:]
 
 
@@ -275,7 +283,7 @@ def _take_rows(y, order):
 
 
 def _feature_scores(estimator, X, y, *, discrete_features, discrete_target, n_permutations,
-                    random_state, n_jobs):
+                    random_state, n_jobs, verbose=False):
     """MI of each column of a validated X with y, and permutation p-values.
 
     Returns ``(scores, pvalues)``: scores clipped at 0, p-values None without
@@ -293,7 +301,7 @@ def _feature_scores(estimator, X, y, *, discrete_features, discrete_target, n_pe
         )
     else:
         observed, null = _cloned_scores(
-            estimator, X, y, discrete_target, rng, n_permutations, n_jobs
+            estimator, X, y, discrete_target, rng, n_permutations, n_jobs, verbose
         )
     pvalues = None
     if n_permutations:
@@ -585,6 +593,9 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
     random_state : int, RandomState instance or None, default=None
         Seeds the noise (KSG), the clones' ``random_state`` and the permutations; None
         uses the estimator's ``random_state``.
+    verbose : bool, default=False
+        Show a progress bar over the fits when a trained estimator scores the features
+        one fit each (KSG scores them all in one pass, in a fraction of that time).
 
     Attributes
     ----------
@@ -661,11 +672,13 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         "discrete_features": [StrOptions({"auto"}), "boolean", "array-like"],
         "discrete_target": [StrOptions({"auto"}), "boolean"],
         "random_state": ["random_state"],
+        "verbose": ["verbose"],
     }
 
     def __init__(self, estimator=None, k=10, *, percentile=None, threshold=None,
                  strategy="univariate", n_permutations=0, n_jobs=None,
-                 discrete_features="auto", discrete_target="auto", random_state=None):
+                 discrete_features="auto", discrete_target="auto", random_state=None,
+                 verbose=False):
         self.estimator = estimator
         self.k = k
         self.percentile = percentile
@@ -676,6 +689,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         self.discrete_features = discrete_features
         self.discrete_target = discrete_target
         self.random_state = random_state
+        self.verbose = verbose
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -715,6 +729,7 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
                 n_permutations=self.n_permutations,
                 random_state=self.random_state,
                 n_jobs=self.n_jobs,
+                verbose=self.verbose,
             )
             self.ranking_ = _ranks(self.scores_)
         else:
