@@ -299,6 +299,16 @@ def within_tolerance_of_zero(value, bound):
     return abs(value) <= ZERO_TOLERANCE
 
 
+def assert_names_the_problem(name, error, found, what):
+    """``error`` (raised by estimator ``name``) names one of the problems ``found``;
+    ``what`` says what was refused, for the message when nothing was wrong."""
+    patterns = [NAMES_THE_PROBLEM[p] for p in sorted(found)]
+    assert patterns, f"{name} refused {what}: {error!r}"
+    assert any(re.search(p, str(error), re.IGNORECASE) for p in patterns), (
+        f"{name}'s error does not name the problem ({', '.join(sorted(found))}): {error!r}"
+    )
+
+
 def check_contract(name, c):
     """The contract of the module docstring for estimator ``name`` on case ``c``."""
     conditional, entropy = name in CONDITIONAL, name in ENTROPY
@@ -310,12 +320,7 @@ def check_contract(name, c):
     try:
         fitted, scored, fit_warnings, score_warnings = fit_and_score(est, X, y)
     except (ValueError, TypeError) as error:
-        patterns = [NAMES_THE_PROBLEM[p] for p in sorted(found)]
-        assert patterns, f"{name} refused input with no problem: {error!r}"
-        assert any(re.search(p, str(error), re.IGNORECASE) for p in patterns), (
-            f"{name}'s error does not name the problem ({', '.join(sorted(found))}): "
-            f"{error!r}"
-        )
+        assert_names_the_problem(name, error, found, "input with no problem")
         return
     assert len(X) >= 2 and "NaN or infinite values" not in found, (
         f"{name} returned {fitted!r} on input with {', '.join(sorted(found))}"
@@ -440,12 +445,7 @@ def check_shift(name, s):
         try:
             value = fitted_value(moved.fit(X, Y))
         except (ValueError, TypeError) as error:
-            patterns = [NAMES_THE_PROBLEM[p] for p in sorted(found)]
-            assert patterns, f"{name} refused {s} of valid data: {error!r}"
-            assert any(re.search(p, str(error), re.IGNORECASE) for p in patterns), (
-                f"{name}'s error does not name the problem ({', '.join(sorted(found))}): "
-                f"{error!r}"
-            )
+            assert_names_the_problem(name, error, found, f"{s} of valid data")
             return
     assert "NaN or infinite values" not in found, f"{name} returned {value} on {s}"
     assert math.isfinite(value), f"{name} returned {value} on data shifted by {s}"

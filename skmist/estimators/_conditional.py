@@ -31,8 +31,8 @@ from ._nonparametric import (
     _COMMON_ATTRIBUTES,
     KSGEstimator,
     _KSGDiagnostics,
+    _KSGFamily,
     _NonparametricEstimator,
-    _warn_if_ksg_unreliable,
 )
 
 __all__ = ["ChainRuleCMIEstimator", "ConditionalKSGEstimator"]
@@ -92,7 +92,7 @@ def _take_columns(X, mask):
     return X[:, mask]
 
 
-class ConditionalKSGEstimator(_NonparametricEstimator):
+class ConditionalKSGEstimator(_KSGFamily):
     """Frenzel-Pompe k-nearest-neighbour estimator of conditional MI I(X; y | Z).
 
     Z is the set of columns of X named by ``conditioning``; X's other columns are the
@@ -184,10 +184,9 @@ class ConditionalKSGEstimator(_NonparametricEstimator):
     0.0
     """
 
-    # Frenzel-Pompe's counts see y as a function of X outside the conditioning (an
-    # infinite CMI) and tell it from a y that copies Z (a CMI of 0), which the base
-    # class's linear check of y against all of X cannot.
-    _checks_determinism = True
+    # (_checks_determinism) Frenzel-Pompe's counts see y as a function of X outside the
+    # conditioning (an infinite CMI) and tell it from a y that copies Z (a CMI of 0),
+    # which the base class's linear check of y against all of X cannot.
 
     _parameter_constraints = {
         **_NonparametricEstimator._parameter_constraints,
@@ -235,14 +234,6 @@ class ConditionalKSGEstimator(_NonparametricEstimator):
         self.device_ = resolve_device(self.device)
         self.mi_ = self._checked_estimate(X, y, stacklevel=4)
         return self
-
-    def _estimate(self, X, y):
-        return self._compute(X, y)[0]
-
-    def _checked_estimate(self, X, y, stacklevel):
-        value, diagnostics = self._compute(X, y)
-        _warn_if_ksg_unreliable(self, value, diagnostics, stacklevel + 1)
-        return value
 
     def _compute(self, X, y):
         """``(estimate, _KSGDiagnostics)``, as :class:`KSGEstimator`'s; the saturated

@@ -302,7 +302,25 @@ _COMMON_ATTRIBUTES = """mi_ : float
         Categories of a categorical y."""
 
 
-class KSGEstimator(_NonparametricEstimator):
+class _KSGFamily(_NonparametricEstimator):
+    """KSG and its conditional version: ``_compute(X, y) -> (estimate,
+    _KSGDiagnostics)`` gives both the plain estimate (the jackknife's halves) and the
+    warned one."""
+
+    # The saturation of the neighbour counts (``_warn_if_ksg_unreliable``) sees y as a
+    # function of X, nonlinear ones too, in place of the base class's linear check.
+    _checks_determinism = True
+
+    def _estimate(self, X, y):
+        return self._compute(X, y)[0]
+
+    def _checked_estimate(self, X, y, stacklevel):
+        value, diagnostics = self._compute(X, y)
+        _warn_if_ksg_unreliable(self, value, diagnostics, stacklevel + 1)
+        return value
+
+
+class KSGEstimator(_KSGFamily):
     """Kraskov-Stögbauer-Grassberger k-nearest-neighbour MI estimator.
 
     Continuous X and y of any dimension use :func:`skmist.functional.ksg` (max-norm, as
@@ -372,10 +390,6 @@ class KSGEstimator(_NonparametricEstimator):
     0.5
     """
 
-    # The saturation of the neighbour counts (``_warn_if_ksg_unreliable``) sees y as a
-    # function of X, nonlinear ones too, in place of the base class's linear check.
-    _checks_determinism = True
-
     _parameter_constraints = {
         **_NonparametricEstimator._parameter_constraints,
         "n_neighbors": [Interval(Integral, 1, None, closed="left")],
@@ -432,14 +446,6 @@ class KSGEstimator(_NonparametricEstimator):
             amplitude = torch.clamp(t.abs().mean(dim=0), min=1.0) * self.noise
             t = t + amplitude * torch.as_tensor(draw, device=t.device)
         return t
-
-    def _estimate(self, X, y):
-        return self._compute(X, y)[0]
-
-    def _checked_estimate(self, X, y, stacklevel):
-        value, diagnostics = self._compute(X, y)
-        _warn_if_ksg_unreliable(self, value, diagnostics, stacklevel + 1)
-        return value
 
     def _compute(self, X, y):
         """``(estimate, _KSGDiagnostics)``: the share of samples with least marginal
