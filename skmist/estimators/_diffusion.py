@@ -29,6 +29,7 @@ from ..functional._diffusion import (
     gaussian_reference_noise,
     vp_schedule,
 )
+from ..functional._neighbors import check_not_constant
 from ..nn import Denoiser, GaussianDenoiser
 
 __all__ = ["MINDEEntropy", "MINDEEstimator"]
@@ -827,15 +828,12 @@ class MINDEEntropy(_DiffusionEstimator):
         return x, x.new_zeros((x.shape[0], 0))
 
     def _initialize(self, x, y):
-        constant = (x == x[:1]).all(dim=0)
-        if bool(constant.any()):
-            columns = torch.nonzero(constant).flatten().tolist()
-            raise ValueError(
-                f"X has constant columns {columns} (in the training rows): the "
-                "differential entropy of a constant is -inf, which no estimate "
-                "approaches (the diffusion's reference gave a finite value); drop the "
-                "column"
-            )
+        check_not_constant(
+            x, "X",
+            " (in the training rows): the differential entropy of a constant is -inf, "
+            "which no estimate approaches (the diffusion's reference gave a finite "
+            "value); drop the column",
+        )
         with warnings.catch_warnings():
             # The standard deviation of the empty y has no degrees of freedom.
             warnings.filterwarnings("ignore", message="std\\(\\): degrees of freedom")

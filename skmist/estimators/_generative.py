@@ -16,6 +16,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from .._neural import NeuralMIEstimator, chunk_rows
 from ..base import resolve_dtype
 from ..functional import _bounds, _generative
+from ..functional._neighbors import check_not_constant
 from ..nn import CategoricalDensity, FlowDensity, GaussianDensity, MixtureDensity
 from ._critic import _ShiftedNegatives
 
@@ -599,15 +600,12 @@ class GMEstimator(_DensityEstimator):
 
 def _check_not_constant(t, name, estimator):
     """A ValueError naming the constant columns of the training rows ``t``."""
-    constant = (t == t[:1]).all(dim=0)
-    if bool(constant.any()):
-        columns = torch.nonzero(constant).flatten().tolist()
-        raise ValueError(
-            f"{name} has constant columns {columns} (in the training rows): a constant "
-            f"carries no information (its MI with anything is 0), and {estimator}'s "
-            "density of it is a point mass whose log-likelihood has no maximum; drop "
-            "the column"
-        )
+    check_not_constant(
+        t, name,
+        " (in the training rows): a constant carries no information (its MI with "
+        f"anything is 0), and {estimator}'s density of it is a point mass whose "
+        "log-likelihood has no maximum; drop the column",
+    )
 
 
 class _ContrastiveDensityEstimator(_DensityEstimator):

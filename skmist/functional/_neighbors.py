@@ -90,14 +90,13 @@ def check_same_length(x, y, names=("x", "y")):
         )
 
 
-def check_not_constant(t, name):
+def check_not_constant(t, name, why="; this estimate is undefined for a constant "
+                                   "variable (drop the column)"):
+    """A ValueError naming the constant columns of ``t``; ``why`` ends the message."""
     constant = (t == t[:1]).all(dim=0)
     if bool(constant.any()):
         columns = torch.nonzero(constant).flatten().tolist()
-        raise ValueError(
-            f"{name} has constant columns {columns}; this estimate is undefined for a "
-            "constant variable (drop the column)"
-        )
+        raise ValueError(f"{name} has constant columns {columns}{why}")
 
 
 def column_std(t, correction=0):
