@@ -13,7 +13,7 @@ chunked torch backend (GPU) serve these estimates as they serve :func:`.ksg`.
 
 import torch
 
-from ._ksg import _concat, _digamma, _ksg1_counts, _prepare, _result, _ross, label_groups
+from ._ksg import _concat, _digamma, _ksg1_saturation, _prepare, _result, _ross, label_groups
 from ._neighbors import (
     as_float_samples,
     as_samples,
@@ -259,16 +259,11 @@ def _within_groups(blocks, y, z, k, discrete_target, opts):
             shares = [0.0] * len(blocks)
         else:
             count_y = within_counter(y_group, **opts)
-            values, shares = [], []
-            for block in blocks:
-                x_group = block[members]
-                counts_x, counts_y = _ksg1_counts(x_group, y_group, k_group,
-                                                  within_counter(x_group, **opts), count_y,
-                                                  opts)
-                average = (_digamma(counts_x) + _digamma(counts_y)).mean()
-                values.append(_digamma(k_group) + _digamma(n_group) - average)
-                shares.append(float(((counts_x <= k_group) | (counts_y <= k_group)).sum())
-                              / n_group)
+            values, shares = zip(*[
+                _ksg1_saturation(x_group, y_group, k_group, within_counter(x_group, **opts),
+                                 count_y, opts)
+                for x_group in (block[members] for block in blocks)
+            ])
         totals = [total + n_group * value for total, value in zip(totals, values)]
         saturated = [total + n_group * share for total, share in zip(saturated, shares)]
         n_kept += n_group

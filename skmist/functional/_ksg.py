@@ -158,11 +158,8 @@ def _ksg_saturation(x, y, n_neighbors=3, variant=1, *, backend="auto", n_jobs=-1
     z = _concat(x, y)
     opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
     if variant == 1:
-        # n_x + 1 is the count with the point itself; its least value is k.
-        count_x, count_y = _ksg1_counts(x, y, k, within_counter(x, **opts),
-                                        within_counter(y, **opts), opts)
-        average = (_digamma(count_x) + _digamma(count_y)).mean()
-        mi = _digamma(k) + _digamma(n) - average
+        mi, saturated = _ksg1_saturation(x, y, k, within_counter(x, **opts),
+                                         within_counter(y, **opts), opts)
     else:
         _, idx = knn(z, k, **opts)
         eps_x = _row_max(abs(x[idx] - x[:, None, :]))
@@ -171,8 +168,13 @@ def _ksg_saturation(x, y, n_neighbors=3, variant=1, *, backend="auto", n_jobs=-1
         count_y = count_within(y, eps_y, **opts) - 1
         average = (_digamma(count_x) + _digamma(count_y)).mean()
         mi = _digamma(k) - 1.0 / k + _digamma(n) - average
-    saturated = ((count_x <= k) | (count_y <= k)).sum() / n
-    return _result(mi, like), float(saturated)
+        saturated = _least_count_share(count_x, count_y, k)
+    return _result(mi, like), saturated
+
+
+def _least_count_share(count_x, count_y, k):
+    """The share of samples whose count in x or in y is the least possible, k."""
+    return float(((count_x <= k) | (count_y <= k)).sum()) / count_x.shape[0]
 
 
 def _ksg1_counts(x, y, k, count_x, count_y, opts):
@@ -184,9 +186,17 @@ def _ksg1_counts(x, y, k, count_x, count_y, opts):
 def _ksg1(x, y, k, count_x, count_y, opts):
     """KSG variant 1 with the marginal counters given, so that a caller scoring many
     x against one y builds y's counter once."""
+    return _ksg1_saturation(x, y, k, count_x, count_y, opts)[0]
+
+
+def _ksg1_saturation(x, y, k, count_x, count_y, opts):
+    """:func:`_ksg1` and the share of samples with the least counts (see
+    :func:`_ksg_saturation`)."""
+    # n_x + 1 is the count with the point itself; its least value is k.
     counts_x, counts_y = _ksg1_counts(x, y, k, count_x, count_y, opts)
     average = (_digamma(counts_x) + _digamma(counts_y)).mean()
-    return _digamma(k) + _digamma(x.shape[0]) - average
+    mi = _digamma(k) + _digamma(x.shape[0]) - average
+    return mi, _least_count_share(counts_x, counts_y, k)
 
 
 def ksg_cd(x, y_discrete, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_size=None):
