@@ -305,12 +305,9 @@ def max_canonical_correlation(x, y, max_rows=10_000):
     directions. Each column is divided by its largest magnitude first, so values near
     1e300 or 1e-300 neither overflow nor underflow.
     """
-    n = x.shape[0]
-    rows = np.linspace(0, n - 1, min(n, max_rows)).round().astype(np.int64)
     bases = []
     for t in (x, y):
-        t = (t[torch.as_tensor(rows, device=t.device)] if isinstance(t, torch.Tensor)
-             else torch.as_tensor(np.asarray(t)[rows])).detach().cpu().double()
+        t = _spaced_rows(t, max_rows)
         t = t / t.abs().amax(0).clamp_min(torch.finfo(t.dtype).tiny)
         t = t - t.mean(0)
         u, s, _ = torch.linalg.svd(t, full_matrices=False)
@@ -324,16 +321,19 @@ def max_canonical_correlation(x, y, max_rows=10_000):
 def fingerprint(x, y):
     """Shapes and a few evenly spaced rows of ``(x, y)`` (arrays or tensors), as float64
     on the CPU: equal for the same data, cheap to compare, and no copy of it kept."""
-    n = x.shape[0]
-    rows = np.linspace(0, n - 1, min(n, 16)).round().astype(np.int64)
+    return tuple(x.shape), tuple(y.shape), _spaced_rows(x, 16), _spaced_rows(y, 16)
 
-    def head(a):
-        if isinstance(a, torch.Tensor):
-            return a[torch.as_tensor(rows, device=a.device)].detach().cpu().double()
-        return torch.as_tensor(np.asarray(a)[rows], dtype=torch.float64)
 
-    return tuple(x.shape), tuple(y.shape), head(x).reshape(len(rows), -1), \
-        head(y).reshape(len(rows), -1)
+def _spaced_rows(a, count):
+    """At most ``count`` evenly spaced rows of the array or tensor ``a``, as a 2-D
+    float64 tensor on the CPU."""
+    n = a.shape[0]
+    rows = np.linspace(0, n - 1, min(n, count)).round().astype(np.int64)
+    if isinstance(a, torch.Tensor):
+        taken = a[torch.as_tensor(rows, device=a.device)].detach().cpu()
+    else:
+        taken = torch.as_tensor(np.asarray(a)[rows])
+    return taken.double().reshape(len(rows), -1)
 
 
 def same_fingerprint(a, b):
