@@ -487,8 +487,8 @@ class KSGEstimator(_KSGFamily):
         """``(tied, n_distinct, drowned)`` of (x, y) before jitter: the share of samples
         repeated more than k times (when ``count_ties``, else 0), the number of distinct
         samples, and the continuous columns whose jitter dwarfs their spread."""
-        _, inverse, copies = torch.unique(torch.cat([x, y.reshape(len(y), -1).to(x.dtype)], 1),
-                                          dim=0, return_inverse=True, return_counts=True)
+        _, inverse, copies = torch.unique(_joint_rows(x, y), dim=0, return_inverse=True,
+                                          return_counts=True)
         tied = 0.0
         if count_ties:
             tied = float((copies[inverse] > self.n_neighbors).sum()) / x.shape[0]
@@ -726,8 +726,12 @@ class GaussianEstimator(_NonparametricEstimator):
 
 def _distinct_rows(x, y):
     """The number of distinct rows of (x, y), 2-D tensors of the same length."""
-    return int(torch.unique(torch.cat([x, y.reshape(len(y), -1).to(x.dtype)], 1),
-                            dim=0).shape[0])
+    return int(torch.unique(_joint_rows(x, y), dim=0).shape[0])
+
+
+def _joint_rows(x, y):
+    """The rows of (x, y) side by side, y (labels or values) in x's dtype."""
+    return torch.cat([x, y.reshape(len(y), -1).to(x.dtype)], 1)
 
 
 for _cls in (KSGEstimator, KDEEstimator, HistogramEstimator, GaussianEstimator):
