@@ -395,7 +395,9 @@ def _holds_labels(y, discrete_target):
     values = y.iloc[:, 0] if isinstance(y, pd.DataFrame) else y
     if isinstance(getattr(values, "dtype", None), pd.CategoricalDtype):
         return True
-    values = np.asarray(values).reshape(-1)
+    # A tensor may live on a GPU, which np.asarray cannot read.
+    values = (values.detach().cpu().numpy() if isinstance(values, torch.Tensor)
+              else np.asarray(values)).reshape(-1)
     if values.dtype.kind in "OUSb":
         return True
     if values.dtype.kind not in "iuf" or not np.all(np.isfinite(values)):
