@@ -77,6 +77,10 @@ class MIResult:
         known to be wrong.
     reliable : bool
         ``not caveats``.
+    p_value : float or None
+        A permutation p-value of the estimate, where one was computed
+        (:func:`skmist.timeseries.transfer_entropy` with ``n_permutations``); None
+        otherwise.
 
     Examples
     --------
@@ -94,6 +98,7 @@ class MIResult:
     n_test: int = 0
     held_out: bool = True
     caveats: tuple = ()
+    p_value: "float | None" = None
 
     @property
     def reliable(self):
@@ -114,8 +119,9 @@ class MIResult:
         error = "" if self.std_error is None else f" ± {self.std_error:.3f}"
         rows = f"n_test={self.n_test}" if self.held_out else f"n={self.n_test}"
         unsure = f", {len(self.caveats)} caveat(s)" if self.caveats else ""
+        p = "" if self.p_value is None else f", p={self.p_value:.3g}"
         return (f"MIResult({self.value:.3f}{error} nats ({self.bits:.3f} bits), "
-                f"{type(self.estimator).__name__}, {rows}{unsure})")
+                f"{type(self.estimator).__name__}, {rows}{p}{unsure})")
 
 
 def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="auto",
