@@ -10,7 +10,7 @@ on the given samples::
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
-from . import datasets, functional, nn
+from . import datasets, functional, nn, timeseries
 from ._estimate import MIResult, estimate_mi
 from ._neural import UnreliableEstimateWarning
 from ._scoring import conservative_mi_scorer
@@ -37,5 +37,6 @@ __all__ = [
     "mutual_info_matrix",
     "mutual_info_scores",
     "nn",
+    "timeseries",
     *_estimators_all,
 ]

@@ -1,0 +1,127 @@
+"""Time series in, lagged rows out: the checks and the delay embedding shared by
+``lagged_mi`` and ``transfer_entropy``."""
+
+import warnings
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+import torch
+
+# Fewer embedded rows than this leave a kNN estimate nothing to count (KSG refuses
+# below k + 1 rows); the caveats of estimate_mi flag anything under 50 per column.
+MIN_EMBEDDED_SAMPLES = 10
+
+
+def check_lag(value, name, minimum):
+    """``value`` as an int, or a ValueError naming ``name``."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r}")
+    return int(value)
+
+
+def check_lags(values, name, minimum):
+    """A non-empty list of distinct lags (an iterable of ints)."""
+    if isinstance(values, (str, bytes)) or not np.iterable(values):
+        raise ValueError(f"{name} must be an integer or a list of integers; got {values!r}")
+    values = [check_lag(v, f"each of {name}", minimum) for v in values]
+    if not values:
+        raise ValueError(f"{name} is empty; give at least one lag")
+    if len(set(values)) != len(values):
+        raise ValueError(f"{name} repeats a lag: {values}")
+    return values
+
+
+def as_series(values, name, what):
+    """``(array of shape (n_times, n_series), index or None)`` from a Series, DataFrame,
+    array, list or tensor, with NaN, infinities, text and a badly ordered index refused.
+
+    ``what`` names the quantity in the messages ("transfer entropy").
+    """
+    if values is None:
+        raise TypeError(f"{name} is None; pass a 1-D series or a 2-D (n_times, n_series) "
+                        "array")
+    index = None
+    if isinstance(values, (pd.Series, pd.DataFrame)):
+        index = values.index
+        _check_index(index, name)
+        kinds = [values.dtype] if isinstance(values, pd.Series) else list(values.dtypes)
+        bad = [str(k) for k in kinds if getattr(k, "kind", "O") not in "biuf"]
+        if bad:
+            raise TypeError(f"{name} must be numeric; it has dtype {bad[0]} (encode it as "
+                            "numbers first)")
+        array = values.to_numpy(dtype=np.float64)
+    elif isinstance(values, torch.Tensor):
+        array = values.detach().cpu().numpy()
+    else:
+        array = np.asarray(values)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must be numeric; got an array of dtype {array.dtype}")
+    array = array.astype(np.float64, copy=False)
+    if array.ndim == 1:
+        array = array[:, None]
+    if array.ndim != 2 or array.shape[1] == 0:
+        raise ValueError(f"{name} must be 1-D (n_times,) or 2-D (n_times, n_series); got "
+                         f"shape {np.shape(values)}")
+    n_nan = int(np.isnan(array).sum())
+    if n_nan:
+        raise ValueError(f"{name} has {n_nan} NaN values; {what} is undefined on NaN: drop "
+                         "or interpolate them first")
+    n_inf = int(np.isinf(array).sum())
+    if n_inf:
+        raise ValueError(f"{name} has {n_inf} infinite values; {what} is undefined on them")
+    return array, index
+
+
+def _check_index(index, name):
+    if index.has_duplicates:
+        raise ValueError(f"{name}'s index has {int(index.duplicated().sum())} repeated "
+                         "time stamps; one row per time point is needed")
+    if not index.is_monotonic_increasing:
+        raise ValueError(f"{name}'s index is not sorted in time; sort it first "
+                         f"({name}.sort_index())")
+    if isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex)) and len(index) >= 3:
+        steps = np.diff(index.asi8)
+        if steps.min() != steps.max() and pd.infer_freq(index) is None:
+            lo, hi = (pd.Timedelta(int(s), "ns") for s in (steps.min(), steps.max()))
+            warnings.warn(
+                f"{name}'s time stamps are unevenly spaced (steps from {lo} to {hi}); lags "
+                "count rows, not time. Resample to a regular grid first (e.g. "
+                ".resample('1D').mean().interpolate()) if the gaps matter.",
+                UserWarning, stacklevel=4,
+            )
+
+
+def check_aligned(series, names):
+    """The same number of time points in every series, and the same index where two of
+    them carry one."""
+    (first, first_index), first_name = series[0], names[0]
+    for (array, index), name in zip(series[1:], names[1:]):
+        if len(array) != len(first):
+            raise ValueError(
+                f"{first_name} has {len(first)} time points but {name} has {len(array)}; "
+                "they must be aligned in time, one row per time point"
+            )
+        if index is not None and first_index is not None and not index.equals(first_index):
+            raise ValueError(
+                f"{first_name} and {name} have different indexes; align them first, e.g. "
+                f"{first_name}, {name} = {first_name}.align({name}, join='inner')"
+            )
+        if first_index is None:
+            first_index, first_name = index, name
+
+
+def check_length(n_times, max_lag, description, what):
+    n_rows = n_times - max_lag
+    if n_rows < MIN_EMBEDDED_SAMPLES:
+        raise ValueError(
+            f"the series have {n_times} time points; {description} leave "
+            f"{max(n_rows, 0)} lagged samples, fewer than the {MIN_EMBEDDED_SAMPLES} "
+            f"{what} needs: use longer series or smaller lags"
+        )
+    return n_rows
+
+
+def lagged(array, lag, start):
+    """Rows ``t - lag`` of ``array`` for t = start, ..., n - 1."""
+    return array[start - lag:len(array) - lag]
