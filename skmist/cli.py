@@ -1,10 +1,12 @@
-"""The ``skmist`` console script: ``estimate``, ``select``, ``benchmark`` and ``list``.
+"""The ``skmist`` console script: ``estimate``, ``select``, ``te``, ``benchmark`` and
+``list``.
 
 ::
 
     skmist estimate data.csv --x a,b --y c --estimator smile --device cuda
     skmist estimate data.csv --x a --y c --conditioning b     # I(a; c | b)
     skmist select data.csv --y target --k 10 --strategy mrmr
+    skmist te data.csv --source a --target b --lag 2 --permutations 99
     skmist benchmark --estimators ksg,smile --tasks all --out results
     skmist list
 
@@ -110,7 +112,7 @@ def _command(argv):
     if args.command is None:
         print(f"skmist {skmist.__version__}")
         _print_estimators()
-        print("\ncommands: estimate, select, benchmark, list (skmist COMMAND --help)")
+        print("\ncommands: estimate, select, te, benchmark, list (skmist COMMAND --help)")
         return 0
     with warnings.catch_warnings():
         warnings.showwarning = _show_warning
@@ -192,6 +194,39 @@ def _parser():
     select.add_argument("--seed", type=int, help="random_state of the scores")
     _add_output(select)
     select.set_defaults(run=_select)
+
+    te = commands.add_parser(
+        "te", help="transfer entropy from one column of a time series table to another",
+        description="Estimate the transfer entropy I(target_t; source_{t-lag} | "
+                    "target_{t-1..t-history} [, conditioning's past]) between columns of "
+                    "a table whose rows are time points in order "
+                    "(skmist.timeseries.transfer_entropy), with its standard error and, "
+                    "with --permutations, a p-value from circular shifts of the source.",
+    )
+    te.add_argument("data", help="a CSV file (.tsv: tab-separated), a Parquet file "
+                                 "(.parquet, needs pyarrow), or - for CSV on stdin; one row "
+                                 "per time point, in time order")
+    te.add_argument("--source", required=True, help="comma-separated source columns x")
+    te.add_argument("--target", required=True, help="comma-separated target columns y")
+    te.add_argument("--conditioning", help="comma-separated columns z whose past is "
+                                           "conditioned on too")
+    te.add_argument("--lag", type=int, default=1, help="the source's delay (default: 1)")
+    te.add_argument("--history", type=int, default=1,
+                    help="past values of the target conditioned on (default: 1)")
+    te.add_argument("--conditioning-lags",
+                    help="comma-separated lags of the conditioning columns (default: 1 "
+                         "to --history)")
+    te.add_argument("--permutations", type=int, default=0,
+                    help="circular shifts of the source for a p-value (default: 0, none)")
+    te.add_argument("--time", help="a column of time stamps: checked to be sorted and "
+                                   "without repeats (uneven steps warn); not a variable")
+    te.add_argument("--estimator", default="auto",
+                    help="an estimator name (skmist list) or 'auto' (default), as for "
+                         "estimate --conditioning")
+    te.add_argument("--seed", type=int, help="random_state of the estimate and the shifts")
+    te.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_output(te)
+    te.set_defaults(run=_te)
 
     # Listed for --help only: main hands `skmist benchmark ...` to the benchmark runner.
     commands.add_parser(
@@ -344,6 +379,73 @@ def _select(args):
     print(f"selected {len(rows)} of {len(features)} features ({rule}) by their MI with "
           f"{', '.join(map(str, _as_list(target)))}, {name}")
     return 0
+
+
+def _te(args):
+    from .timeseries import transfer_entropy
+
+    if args.estimator != "auto":
+        _resolve_estimator(args.estimator)  # an unknown name fails before the data is read
+    df = _read_table(args.data)
+    source, target = _as_list(_columns(args.source)), _as_list(_columns(args.target))
+    z = None if args.conditioning is None else _as_list(_columns(args.conditioning))
+    time = [] if args.time is None else [args.time]
+    _check_columns(df, args.data, source + target + (z or []) + time)
+    for role, flag, names in (("source", "--source", source), ("target", "--target", target),
+                              ("conditioning", "--conditioning", z or [])):
+        _check_numeric(df, names, args.data, role, flag)
+    if args.time is not None:
+        df = df.set_index(_time_index(df[args.time], args.time, args.data))
+    lags = None
+    if args.conditioning_lags is not None:
+        try:
+            lags = [int(v) for v in _as_list(_columns(args.conditioning_lags))]
+        except ValueError:
+            raise UserError("--conditioning-lags must be comma-separated integers; got "
+                            f"{args.conditioning_lags!r}") from None
+    result = transfer_entropy(
+        df[source], df[target], lag=args.lag, history=args.history,
+        conditioning=None if z is None else df[z], conditioning_lags=lags,
+        estimator=args.estimator, n_permutations=args.permutations,
+        random_state=args.seed, verbose=not args.quiet,
+    )
+    est = result.estimator
+    if args.json:
+        print(json.dumps(_jsonable({
+            "value": result.value, "std_error": result.std_error, "bits": result.bits,
+            "std_error_bits": result.std_error_bits, "p_value": result.p_value,
+            "n_permutations": args.permutations, "source": source, "target": target,
+            "conditioning": z, "lag": args.lag, "history": args.history,
+            "conditioning_lags": lags, "estimator": type(est).__name__,
+            "n_samples": result.n_test, "caveats": list(result.caveats),
+        })))
+        return 0
+    error = "" if result.std_error is None else f" ± {result.std_error:.4f}"
+    error_bits = "" if result.std_error is None else f" ± {result.std_error_bits:.4f}"
+    given = "" if z is None else f" | {_names_text(z)}"
+    print(f"TE({_names_text(source)} -> {_names_text(target)}{given}) = {result.value:.4f}"
+          f"{error} nats = {result.bits:.4f}{error_bits} bits")
+    print(f"{type(est).__name__}: lag {args.lag}, target history {args.history}, on "
+          f"{result.n_test:,} lagged samples")
+    if result.p_value is not None:
+        print(f"p = {result.p_value:.4g} ({args.permutations} circular shifts of the source)")
+    return 0
+
+
+def _time_index(stamps, name, path):
+    """A --time column as the rows' index: numbers as they are, text as dates; sorted."""
+    import pandas as pd
+
+    if stamps.dtype.kind not in "biufM":
+        try:
+            stamps = pd.to_datetime(stamps)
+        except (ValueError, TypeError) as error:
+            raise UserError(f"the --time column {name!r} of {path} does not read as time "
+                            f"stamps: {error}") from None
+    if not stamps.is_monotonic_increasing:
+        raise UserError(f"the --time column {name!r} of {path} is not sorted; sort the rows "
+                        "by it first")
+    return pd.Index(stamps, name=name)
 
 
 def _print_estimators():
