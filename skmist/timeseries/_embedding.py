@@ -50,7 +50,8 @@ def as_series(values, name, what):
         if bad:
             raise TypeError(f"{name} must be numeric; it has dtype {bad[0]} (encode it as "
                             "numbers first)")
-        array = values.to_numpy(dtype=np.float64)
+        # A copy: pandas' copy-on-write hands out read-only views, which torch warns of.
+        array = np.array(values.to_numpy(dtype=np.float64))
     elif isinstance(values, torch.Tensor):
         array = values.detach().cpu().numpy()
     else:
@@ -80,35 +81,52 @@ def _check_index(index, name):
     if not index.is_monotonic_increasing:
         raise ValueError(f"{name}'s index is not sorted in time; sort it first "
                          f"({name}.sort_index())")
+
+
+def _warn_if_uneven(index, name):
+    """Lags count rows: say so when a time index has gaps or uneven steps."""
     if isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex)) and len(index) >= 3:
-        steps = np.diff(index.asi8)
-        if steps.min() != steps.max() and pd.infer_freq(index) is None:
-            lo, hi = (pd.Timedelta(int(s), "ns") for s in (steps.min(), steps.max()))
+        steps = index[1:] - index[:-1]
+        if steps.min() != steps.max() and not _has_frequency(index):
             warnings.warn(
-                f"{name}'s time stamps are unevenly spaced (steps from {lo} to {hi}); lags "
-                "count rows, not time. Resample to a regular grid first (e.g. "
-                ".resample('1D').mean().interpolate()) if the gaps matter.",
+                f"{name}'s time stamps are unevenly spaced (steps from {steps.min()} to "
+                f"{steps.max()}); lags count rows, not time. Resample to a regular grid "
+                "first (e.g. .resample('1D').mean().interpolate()) if the gaps matter.",
                 UserWarning, stacklevel=4,
             )
+
+
+def _has_frequency(index):
+    """Whether pandas sees a calendar frequency in ``index`` (business days, month ends:
+    uneven steps, but one step of the calendar each)."""
+    with warnings.catch_warnings():
+        # pandas 3 announces that infer_freq will return an offset; either is not None.
+        warnings.simplefilter("ignore")
+        return pd.infer_freq(index) is not None
 
 
 def check_aligned(series, names):
     """The same number of time points in every series, and the same index where two of
     them carry one."""
-    (first, first_index), first_name = series[0], names[0]
-    for (array, index), name in zip(series[1:], names[1:]):
+    (first, _), first_name = series[0], names[0]
+    for (array, _), name in zip(series[1:], names[1:]):
         if len(array) != len(first):
             raise ValueError(
                 f"{first_name} has {len(first)} time points but {name} has {len(array)}; "
                 "they must be aligned in time, one row per time point"
             )
-        if index is not None and first_index is not None and not index.equals(first_index):
+    # The first pandas index is the reference; arrays carry none to compare.
+    indexed = [(index, name) for (_, index), name in zip(series, names) if index is not None]
+    for index, name in indexed[1:]:
+        reference, reference_name = indexed[0]
+        if not index.equals(reference):
             raise ValueError(
-                f"{first_name} and {name} have different indexes; align them first, e.g. "
-                f"{first_name}, {name} = {first_name}.align({name}, join='inner')"
+                f"{reference_name} and {name} have different indexes; align them first, "
+                f"e.g. {reference_name}, {name} = {reference_name}.align({name}, "
+                "join='inner')"
             )
-        if first_index is None:
-            first_index, first_name = index, name
+    if indexed:
+        _warn_if_uneven(*indexed[0])
 
 
 def check_length(n_times, max_lag, description, what):
