@@ -29,9 +29,7 @@ import numpy as np
 import skmist
 
 from ._estimate import (
-    AUTO_MAX_DIMENSION,
-    AUTO_MAX_SAMPLES,
-    AUTO_NEURAL,
+    AUTO_RULE,
     _estimator_classes,
     _resolve_estimator,
     estimate_mi,
@@ -146,12 +144,8 @@ def _parser():
     _add_y(estimate, "comma-separated y columns (required, here or in --config)")
     estimate.add_argument("--conditioning", help="comma-separated columns z to condition "
                                                  "on: estimates I(x; y | z)")
-    estimate.add_argument("--estimator", help=f"an estimator name (skmist list) or 'auto' "
-                                              f"(default): KSG for at most "
-                                              f"{AUTO_MAX_DIMENSION} columns and "
-                                              f"{AUTO_MAX_SAMPLES:,} rows, else "
-                                              f"{AUTO_NEURAL.upper()} (BA for class "
-                                              "labels)")
+    estimate.add_argument("--estimator", help="an estimator name (skmist list) or 'auto' "
+                                              f"(default): {AUTO_RULE}")
     estimate.add_argument("--device", help="cpu, cuda, cuda:1, or auto (default: each "
                                            "estimator's own)")
     estimate.add_argument("--test-size", type=float,
@@ -456,8 +450,7 @@ def _print_estimators():
     print(f"{'name':<{widths[0]}}  {'class':<{widths[1]}}  description")
     for name, class_name, summary in rows:
         print(f"{name:<{widths[0]}}  {class_name:<{widths[1]}}  {summary}")
-    print(f"\nauto: ksg for at most {AUTO_MAX_DIMENSION} columns (x and y) and "
-          f"{AUTO_MAX_SAMPLES:,} rows, {AUTO_NEURAL} otherwise")
+    print(f"\nauto: {AUTO_RULE}")
 
 
 def _summary(cls):

@@ -58,7 +58,7 @@ def test_bare_command_prints_version_and_the_estimators(tmp_path):
     assert done.stdout.startswith(f"skmist {skmist.__version__}\n")
     for name, cls in _estimator_classes().items():
         assert re.search(rf"^{name} +{cls.__name__} +\S", done.stdout, re.M)
-    assert "commands: estimate, select, benchmark, list" in done.stdout
+    assert "commands: estimate, select, te, benchmark, list" in done.stdout
 
 
 def test_estimate_json_through_the_command(table):
@@ -219,8 +219,9 @@ def test_list_prints_a_table_of_names_classes_and_summaries(capsys):
     assert "``" not in out
     assert len([line for line in lines if re.match(r"^[a-z0-9]+ +[A-Za-z0-9]+Estimator ",
                                                    line)]) == len(_estimator_classes())
-    assert lines[-1] == "auto: ksg for at most 6 columns (x and y) and 100,000 rows, smile " \
-                        "otherwise"
+    assert lines[-1] == ("auto: KSG on normal scores for at most 6 columns (x and y) and "
+                         "100,000 rows; else BA for class labels, MINDE (joint variant) "
+                         "from 2,500 rows, KSG with a caveat below")
 
 
 def test_select_prints_the_selected_features_best_first(table, capsys):
@@ -325,7 +326,8 @@ def test_conditional_mi_is_printed_given_its_conditioning_columns(table, capsys,
     assert second == "ConditionalKSGEstimator: estimated on all 1,000 rows"
     # The conditioning columns of a config's [estimator] table are the same option.
     config = tmp_path / "cmi.toml"
-    config.write_text('[estimator]\nname = "conditionalksg"\nconditioning = ["a"]\n')
+    config.write_text('[estimator]\nname = "conditionalksg"\nconditioning = ["a"]\n'
+                      'scale = "quantile"\n')
     status, out, _ = run_main(capsys, "estimate", path, "--x", "c", "--y", "b", "--config",
                               config, "--seed", 0, "--json")
     assert status == 0

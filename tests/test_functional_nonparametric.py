@@ -4,11 +4,13 @@ import math
 
 import numpy as np
 import pytest
+import scipy.stats
 import torch
 from sklearn.feature_selection._mutual_info import _compute_mi_cc, _compute_mi_cd
 from sklearn.metrics import mutual_info_score
 
 import skmist.functional as F
+from skmist import KSGEstimator
 from skmist.functional._neighbors import (
     _sorted_1d_counter,
     kth_neighbor_distance,
@@ -442,3 +444,24 @@ def test_gaussian_mi_bias_bad_input():
         F.gaussian_mi_bias(2, 3, 5)
     with pytest.raises(ValueError, match="dim_x must be a positive integer; got 0"):
         F.gaussian_mi_bias(0, 3, 50)
+
+
+def test_rank_normal_scores_are_the_normal_quantiles_of_mid_ranks():
+    t = torch.tensor([[3.0, 1.0], [1.0, 1.0], [2.0, 5.0], [10.0, 1.0]], dtype=torch.float64)
+    scores = F.rank_normal_scores(t)
+    # Ranks (3, 1, 2, 4) and, with the three tied ones sharing rank 2, (2, 2, 4, 2).
+    expected = scipy.stats.norm.ppf((np.array([[3, 2], [1, 2], [2, 4], [4, 2]]) - 0.5) / 4)
+    np.testing.assert_allclose(scores.numpy(), expected, rtol=1e-12)
+    assert F.rank_normal_scores(t.float()).dtype == torch.float32
+
+
+def test_ksg_on_normal_scores_is_invariant_to_increasing_maps():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(1500, 2))
+    y = x[:, :1] + rng.normal(size=(1500, 1))
+    est = KSGEstimator(scale="quantile", random_state=0)
+    plain = est.fit(x, y).mi_
+    assert est.fit(np.exp(3 * x) + 1e9, np.arctan(y) ** 3).mi_ == pytest.approx(plain, abs=1e-9)
+    # The raw columns' heavy tails move the scaled estimate (log 2 / 2 = 0.347 here).
+    assert abs(KSGEstimator(random_state=0).fit(np.exp(3 * x), y).mi_ - plain) > 0.02
+    assert abs(plain - 0.5 * math.log(2)) < 0.05

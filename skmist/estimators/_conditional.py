@@ -136,8 +136,9 @@ class ConditionalKSGEstimator(_KSGFamily):
         Whether the conditioning columns hold labels.
     discrete_target : bool or "auto", default="auto"
         Whether y is discrete; ``"auto"`` for strings, booleans and categoricals.
-    scale : bool, default=True
-        Divide continuous columns by their standard deviation, as scikit-learn does.
+    scale : bool or "quantile", default=True
+        Divide continuous columns by their standard deviation, as scikit-learn does;
+        ``"quantile"``: the normal scores of their ranks, as in :class:`KSGEstimator`.
     noise : float, default=1e-10
         Gaussian jitter added to continuous columns, relative to ``max(1, mean |x|)``
         per column, to break ties; 0 adds none.
@@ -194,7 +195,7 @@ class ConditionalKSGEstimator(_KSGFamily):
         "n_neighbors": [Interval(Integral, 1, None, closed="left")],
         "discrete_conditioning": ["boolean"],
         "discrete_target": ["boolean", StrOptions({"auto"})],
-        "scale": ["boolean"],
+        "scale": ["boolean", StrOptions({"quantile"})],
         "noise": [Interval(Real, 0, None, closed="left")],
         "random_state": ["random_state"],
         "backend": [StrOptions({"auto", "scipy", "torch"})],

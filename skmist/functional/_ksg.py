@@ -20,12 +20,13 @@ from ._neighbors import (
     knn,
     kth_neighbor_distance,
     output_dtype,
+    rank_normal_scores,
     resolve_backend,
     strictly_below,
     within_counter,
 )
 
-__all__ = ["kl_entropy", "ksg", "ksg_cd", "mixed_ksg"]
+__all__ = ["kl_entropy", "ksg", "ksg_cd", "mixed_ksg", "rank_normal_scores"]
 
 # The scipy backend computes in NumPy float64 from end to end, the torch backend in
 # tensors on their device; the formulas below are written once for both kinds.
