@@ -14,7 +14,7 @@ Two tables, printed as markdown:
    ``var_transfer_entropy`` (the closed form from the stationary covariance); the
    reverse direction, y -> x, is 0 for every c. Mean and standard deviation over seeds,
    the mean of the reported standard errors, the time of the estimate alone and of the
-   whole call (its standard error reruns the estimate on 30 halves). With ``--jidt``,
+   whole call (its standard error reruns the estimate on random halves). With ``--jidt``,
    JIDT's ``TransferEntropyCalculatorKraskov`` (KSG algorithm 1, k = 3, target history
    1, one thread) on the same paths.
 2. The permutation test's calibration where the null holds (x and y independent): the
