@@ -57,6 +57,7 @@ def test_tags_say_what_the_score_means(cls):
         "ChainRuleCMIEstimator": "estimate",
         "MINDEEstimator": "estimate",
         "MINDEEntropy": "estimate",
+        "MMGEstimator": "estimate",
     }
     tags = cls().__sklearn_tags__()
     assert tags.mi_bound == expected[cls.__name__]

@@ -1,7 +1,7 @@
 """skmist's estimators, one family per module."""
 
 from ._conditional import ChainRuleCMIEstimator, ConditionalKSGEstimator
-from ._diffusion import MINDEEntropy, MINDEEstimator
+from ._diffusion import MINDEEntropy, MINDEEstimator, MMGEstimator
 from ._discriminative import (
     AlphaTUBAEstimator,
     FLOEstimator,
@@ -50,6 +50,7 @@ __all__ = [
     "MINDEEntropy",
     "MINDEEstimator",
     "MINEEstimator",
+    "MMGEstimator",
     "NWJEstimator",
     "PQEstimator",
     "SMILEEstimator",

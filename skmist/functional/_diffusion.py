@@ -35,7 +35,15 @@ import math
 
 import torch
 
-__all__ = ["diffusion_times", "girsanov_kl", "gaussian_reference_noise", "vp_schedule"]
+__all__ = [
+    "diffusion_times",
+    "girsanov_kl",
+    "gap_logistic",
+    "gaussian_reference_noise",
+    "log_snr_times",
+    "vp_log_snr",
+    "vp_schedule",
+]
 
 BETA_MIN = 0.1
 BETA_MAX = 20.0
@@ -155,6 +163,164 @@ def diffusion_times(
         _, sigma, beta = vp_schedule(t, beta_min, beta_max)
         weight = (1 - t_min) * beta / sigma**2
     return t.clamp(t_min, 1.0).to(dtype), weight.to(dtype)
+
+
+def vp_log_snr(t, beta_min=BETA_MIN, beta_max=BETA_MAX):
+    r"""Log signal-to-noise ratio :math:`\lambda_t = \log(\alpha_t^2 / \sigma_t^2)` of the
+    VP SDE at times ``t``.
+
+    It falls from :math:`+\infty` at :math:`t = 0` to :math:`-10.05` at :math:`t = 1`
+    (9.12 at the default :math:`t_{\min} = 10^{-3}`), with
+    :math:`d\lambda / dt = -\beta(t) / \sigma_t^2`: the Girsanov weight of
+    :func:`diffusion_times` is the Jacobian of the change to log-SNR, so that
+    :math:`\int \frac{\beta}{2\sigma_t^2} f\,dt = \tfrac12 \int f\,d\lambda`.
+
+    Parameters
+    ----------
+    t : torch.Tensor of shape (*)
+    beta_min, beta_max : float, default=0.1, 20.0
+
+    Returns
+    -------
+    torch.Tensor of shape (*), in the dtype of ``t``
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmist.functional import vp_log_snr
+    >>> [round(v, 2) for v in vp_log_snr(torch.tensor([1e-3, 1.0])).tolist()]
+    [9.12, -10.05]
+    """
+    # alpha^2 / sigma^2 = 1 / (e^B - 1)
+    return (-_log_expm1(_integral_beta(t, beta_min, beta_max))).to(t.dtype)
+
+
+def _time_of_log_snr(log_snr, beta_min, beta_max):
+    # Invert lambda = -log(e^B - 1): B = softplus(-lambda), then B(t) = b t + a t^2 / 2.
+    a, b = beta_max - beta_min, beta_min
+    integral = torch.nn.functional.softplus(-log_snr)
+    return (-b + torch.sqrt(b * b + 2 * a * integral)) / a
+
+
+def log_snr_times(
+    shape,
+    *,
+    loc=0.0,
+    scale=1.0,
+    t_min=T_MIN,
+    beta_min=BETA_MIN,
+    beta_max=BETA_MAX,
+    generator=None,
+    dtype=torch.float32,
+):
+    r"""Diffusion times whose log-SNR is a truncated logistic, and their weights.
+
+    The log-SNR :math:`\lambda` (:func:`vp_log_snr`) is drawn from the logistic
+    density with location ``loc`` and scale ``scale`` truncated to
+    :math:`[\lambda(1), \lambda(t_{\min})]`, by inverting its CDF, and mapped to the
+    time with that log-SNR. The logistic is the shape of the derivative of a
+    Gaussian's denoising MMSE in :math:`\lambda` (Kong et al., 2023), which the
+    MMSE-gap estimator of Yu et al. (2025) samples from. The weights are those of
+    :func:`diffusion_times`: :math:`w = 1 / q(\lambda)`, so that
+    :math:`\int_{t_{\min}}^1 \frac{\beta(t)}{2\sigma_t^2} f(t)\,dt =
+    \tfrac12 \int f\,d\lambda = E[\tfrac12 w f]`. As ``scale`` grows the draws
+    approach those of ``diffusion_times(importance_sampling=True)``, uniform in
+    :math:`\lambda`.
+
+    Parameters
+    ----------
+    shape : tuple of int
+    loc : float, default=0.0
+        Location of the logistic, in log-SNR.
+    scale : float, default=1.0
+        Its scale (standard deviation :math:`\pi s / \sqrt 3`); positive.
+    t_min : float, default=1e-3
+        Lower end of the time integral (upper end of the log-SNR range).
+    beta_min, beta_max : float, default=0.1, 20.0
+        The noise schedule (see :func:`vp_schedule`).
+    generator : torch.Generator, optional
+        Source of the uniform draws (its device is where they are drawn).
+    dtype : torch.dtype, default=torch.float32
+
+    Returns
+    -------
+    t, weight : torch.Tensor of ``shape``
+        Times in :math:`[t_{\min}, 1]` and their weights :math:`1 / q(\lambda_t)`.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmist.functional import log_snr_times, vp_log_snr
+    >>> g = torch.Generator().manual_seed(0)
+    >>> t, w = log_snr_times((100_000,), loc=1.0, scale=2.0, generator=g,
+    ...                      dtype=torch.float64)
+    >>> round(w.mean().item(), 1)  # E[1/q] is the width of the log-SNR range
+    19.2
+    """
+    if not scale > 0:
+        raise ValueError(f"scale must be positive; got {scale}")
+    device = generator.device if generator is not None else None
+    u = torch.rand(shape, generator=generator, device=device, dtype=torch.float64)
+    ends = vp_log_snr(torch.tensor([1.0, t_min], dtype=torch.float64), beta_min, beta_max)
+    low, high = torch.sigmoid((ends - loc) / scale).tolist()
+    p = (low + u * (high - low)).clamp(1e-300, 1 - 1e-16)
+    z = torch.logit(p)
+    log_snr = (loc + scale * z).clamp(float(ends[0]), float(ends[1]))
+    # 1 / q = (F(high) - F(low)) * scale / (sigmoid(z) sigmoid(-z))
+    weight = (high - low) * scale * torch.exp(
+        torch.nn.functional.softplus(z) + torch.nn.functional.softplus(-z))
+    t = _time_of_log_snr(log_snr, beta_min, beta_max)
+    return t.clamp(t_min, 1.0).to(dtype), weight.to(dtype)
+
+
+def gap_logistic(marginal_variances, conditional_variances):
+    r"""Location and scale of the logistic that matches a Gaussian's MMSE gap.
+
+    The noise-prediction MMSE of a Gaussian with covariance eigenvalues :math:`v_i`
+    at log-SNR :math:`\lambda` is :math:`\sum_i \mathrm{sigmoid}(\lambda + \log v_i)`
+    (Guo, Shamai & Verdú, 2005), so the gap between the marginal (eigenvalues
+    :math:`m_i`) and conditional (:math:`c_i \le m_i`) MMSE is
+    :math:`\sum_i \int_{-\log m_i}^{-\log c_i} \ell(\lambda - u)\,du` with
+    :math:`\ell` the standard logistic density: a positive function of
+    :math:`\lambda` that integrates to :math:`\sum_i \log(m_i / c_i)` (twice the
+    Gaussian MI). Its mean and variance, and the logistic with the same two moments,
+    are returned; where the gap is nil (independent variables) the marginal MMSE's
+    derivative is matched instead.
+
+    Parameters
+    ----------
+    marginal_variances, conditional_variances : torch.Tensor of shape (d,)
+        Positive eigenvalues of the marginal and the conditional covariance of the
+        diffused variable.
+
+    Returns
+    -------
+    loc, scale : float
+
+    Examples
+    --------
+    >>> import torch
+    >>> from skmist.functional import gap_logistic
+    >>> loc, scale = gap_logistic(torch.ones(1), torch.full((1,), 0.5))
+    >>> round(loc, 3), round(scale, 3)  # centred on log 2 / 2, nearly the unit logistic
+    (0.347, 1.006)
+    """
+    a = torch.log(torch.as_tensor(marginal_variances, dtype=torch.float64)).sort().values
+    b = torch.log(torch.as_tensor(conditional_variances, dtype=torch.float64)).sort().values
+    if a.shape != b.shape or a.ndim != 1:
+        raise ValueError("marginal_variances and conditional_variances must have the same "
+                         f"shape (d,); got {tuple(a.shape)} and {tuple(b.shape)}")
+    # The i-th term is the uniform density on [-a_i, -b_i] convolved with the logistic,
+    # with mass a_i - b_i.
+    mass = (a - b).sum()
+    if mass > 1e-3:
+        mean = ((b**2 - a**2) / 2).sum() / mass
+        second = ((a**3 - b**3) / 3).sum() / mass + math.pi**2 / 3
+    else:
+        mean = -a.mean()
+        second = (a**2).mean() + math.pi**2 / 3
+    variance = (second - mean**2).clamp_min(math.pi**2 / 3)
+    return float(mean), float(torch.sqrt(3 * variance) / math.pi)
 
 
 def gaussian_reference_noise(x_t, alpha, sigma, reference_std=1.0):
