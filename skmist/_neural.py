@@ -9,6 +9,8 @@ training loop in :mod:`skmist._training`:
   standardized data, computed in chunks under ``torch.inference_mode``; ``generator``
   is a CPU generator, so every device draws the same randomness
 * ``_reduce_terms(terms) -> 0-dim tensor``: the estimate from the per-row terms
+* ``_pointwise_terms(model, x, y, generator) -> (n,) tensor``, optional: pointwise MI
+  (``score_samples``), with ``_pointwise_unavailable`` returning ``None`` where defined
 """
 
 import math
@@ -21,6 +23,7 @@ from sklearn.base import _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from ._training import train
@@ -42,6 +45,15 @@ def chunk_rows(bytes_per_row):
     (MiB, set with ``sklearn.config_context``)."""
     budget = sklearn.get_config()["working_memory"] * 2**20
     return max(1, int(budget // max(1, bytes_per_row)))
+
+
+def _check_pointwise(estimator):
+    """``available_if``'s check of ``score_samples``: an AttributeError saying why an
+    estimator has no pointwise MI (scikit-learn chains it to the one it raises)."""
+    reason = estimator._pointwise_unavailable()
+    if reason is not None:
+        raise AttributeError(f"{type(estimator).__name__} has no score_samples: {reason}")
+    return True
 
 
 class NeuralMIEstimator(MIEstimator):
@@ -215,6 +227,39 @@ class NeuralMIEstimator(MIEstimator):
         if not return_std:
             return value
         return value, standard_error(terms, self._influence_terms).item()
+
+    @available_if(_check_pointwise)
+    def score_samples(self, X, y):
+        """Pointwise MI in nats, ``log p(x, y) / (p(x) p(y))``, of each row of ``(X, y)``.
+
+        One value per row from the fitted model (higher: more dependent), e.g. a "PMI
+        profile" (its distribution) or the rows to look at first. What the value is,
+        and how its mean relates to :meth:`score`, is stated in each estimator's
+        docstring. Estimators without a per-sample estimate
+        of PMI have no ``score_samples`` (``hasattr`` is False). Critics that compare
+        a row with negatives draw them as :meth:`score` does, so the values depend on
+        the other rows passed, and repeated calls give the same values. As for
+        :meth:`score`, the rows the model was trained on warn.
+
+        Parameters
+        ----------
+        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
+        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Pointwise MI estimates in nats, float64.
+        """
+        x, y = self._fitted_inputs(X, y, stacklevel=2)
+        with torch.inference_mode():
+            values = self._pointwise_terms(self.model_, x, y, self._cpu_generator(3))
+        return values.to("cpu", torch.float64).numpy()
+
+    def _pointwise_unavailable(self):
+        """Why this estimator has no ``score_samples``; ``None`` where it has one."""
+        return ("its per-sample terms are not estimates of the pointwise MI "
+                "log p(x, y) / (p(x) p(y))")
 
     def _sample_terms(self, X, y, stacklevel=2):
         """Per-sample terms of the estimate on raw ``(X, y)``, with the fitted model."""

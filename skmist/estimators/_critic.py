@@ -249,6 +249,27 @@ class _CriticEstimator(NeuralMIEstimator):
     # --- evaluation -------------------------------------------------------------------
 
     def _evaluation_terms(self, model, x, y, generator):
+        return self._per_chunk(self._terms, model, x, y, generator)
+
+    def _pointwise_unavailable(self):
+        return None
+
+    def _pointwise_terms(self, model, x, y, generator):
+        # The generator is score's, so the negatives are score's: the mean relations
+        # documented per estimator hold exactly on the same (X, y).
+        return self._pointwise_finish(
+            self._per_chunk(self._pointwise, model, x, y, generator))
+
+    def _pointwise(self, positive, negative, baseline):
+        """Per-row pointwise MI, or what ``_pointwise_finish`` makes it from."""
+        raise NotImplementedError
+
+    def _pointwise_finish(self, values):
+        return values
+
+    def _per_chunk(self, function, model, x, y, generator):
+        """``function(positive, negative, baseline)`` on chunks of rows, concatenated,
+        with the negatives of ``generator`` (the same however the rows are chunked)."""
         n = x.shape[0]
         k = min(self.n_negatives, n - 1)
         negatives = _ShiftedNegatives(n, k, generator, x.device)
@@ -268,7 +289,7 @@ class _CriticEstimator(NeuralMIEstimator):
                 critic, critic.embed_x(x[start:stop]), hy, negatives(start, stop), start
             )
             baseline = self._baseline_values(model, x[start:stop], y[start:stop])
-            terms.append(self._terms(positive, negative, baseline))
+            terms.append(function(positive, negative, baseline))
         return torch.cat(terms)
 
     def _widths(self):

@@ -321,6 +321,11 @@ class _DensityEstimator(NeuralMIEstimator):
     def _evaluation_terms(self, model, x, y, generator):
         return self._chunked(lambda xs, ys: self._chunk_terms(model, xs, ys), x, y)
 
+    def _pointwise_terms(self, model, x, y, generator):
+        # Where a subclass's per-row terms are log q(y | x) - log q(y) (its
+        # _pointwise_unavailable says so), they are the pointwise MI.
+        return self._evaluation_terms(model, x, y, generator)
+
 
 @_fill_doc
 class BAEstimator(_DensityEstimator):
@@ -334,6 +339,13 @@ class BAEstimator(_DensityEstimator):
     score is a better estimate. It is for the case where H(y) is known (a simulated y,
     a designed input); with H(y) estimated by a learned marginal q(y) the same
     construction is :class:`DoEEstimator`, which bounds nothing.
+
+    ``score_samples`` (pointwise MI) exists for class labels without ``entropy_y``:
+    ``log q(y | x) - log p(y)`` with ``p(y)`` the class frequencies
+    (``class_log_prior_``), whose per-sample ``-log p(y)`` is the entropy term; its
+    mean is ``score``. A known ``entropy_y`` is the mean of ``-log p(y)``, not its
+    value for each sample, so with it there is no ``score_samples`` (a learned q(y)
+    gives one: :class:`DoEEstimator`).
 
     Parameters
     ----------
@@ -449,6 +461,14 @@ class BAEstimator(_DensityEstimator):
     def _log_likelihood(self, model, x, y):
         return self._log_q_conditional(model, x, y)
 
+    def _pointwise_unavailable(self):
+        if self.entropy_y is None:
+            return None
+        return ("entropy_y is the mean of -log p(y), not the -log p(y) of each sample "
+                "that pointwise MI needs; DoEEstimator learns q(y) and has "
+                "score_samples (and so has BAEstimator on class labels without "
+                "entropy_y)")
+
     def _chunk_terms(self, model, x, y):
         log_q = self._log_q_conditional(model, x, y) - self._log_y_scale()
         if self.class_log_prior_ is not None:
@@ -468,6 +488,9 @@ class DoEEstimator(_DensityEstimator):
     stopping on their held-out log-likelihood). The estimate bounds nothing: it is
     accurate when both densities are, e.g. Gaussian densities on Gaussian data.
     It is :class:`BAEstimator` with the true H(y) replaced by a learned marginal.
+
+    ``score_samples`` (pointwise MI) is ``log q(y | x) - log q(y)`` per sample; its
+    mean is ``score``.
     Select models with :func:`conditional_log_likelihood_scorer` (or the total
     held-out log-likelihood), not by ``score``.
 
@@ -515,6 +538,9 @@ class DoEEstimator(_DensityEstimator):
     def _log_likelihood(self, model, x, y):
         return self._log_q_conditional(model, x, y) + model["marginal"].log_prob(y)
 
+    def _pointwise_unavailable(self):
+        return None
+
     def _chunk_terms(self, model, x, y):
         return _generative._doe_terms(
             self._log_q_conditional(model, x, y), model["marginal"].log_prob(y)
@@ -531,6 +557,9 @@ class GMEstimator(_DensityEstimator):
     maximum likelihood. Not a bound. The joint must be able to couple x and y: a
     Gaussian with ``covariance="diag"`` cannot, and gives 0. For a categorical y the
     joint is ``q(y) q(x | y)``, a density of x for each class.
+
+    ``score_samples`` (pointwise MI) is ``log q(x, y) - log q(x) - log q(y)`` per
+    sample; its mean is ``score``.
 
     Parameters
     ----------
@@ -593,6 +622,9 @@ class GMEstimator(_DensityEstimator):
 
     def _log_likelihood(self, model, x, y):
         return sum(self._log_densities(model, x, y))
+
+    def _pointwise_unavailable(self):
+        return None
 
     def _chunk_terms(self, model, x, y):
         return _generative._gm_terms(*self._log_densities(model, x, y))
@@ -729,6 +761,11 @@ class CLUBEstimator(_ContrastiveDensityEstimator):
     def _pair_terms(self, positive, negative):
         return _generative._club_terms(positive, negative)
 
+    def _pointwise_unavailable(self):
+        return ("its per-sample term log q(y | x) - mean log q(y' | x) is an "
+                "upper-bound construction, not log q(y | x) / q(y); "
+                "L1OUTEstimator trains the same model and has score_samples")
+
 
 @_fill_doc
 class L1OUTEstimator(_ContrastiveDensityEstimator):
@@ -741,6 +778,9 @@ class L1OUTEstimator(_ContrastiveDensityEstimator):
     negatives, and far tighter than :class:`CLUBEstimator`. A higher score is not a
     better model: select hyperparameters with
     :func:`conditional_log_likelihood_scorer`.
+
+    ``score_samples`` (pointwise MI) is the per-sample term,
+    ``log q(y | x) - log mean_j q(y | x_j)``; its mean is ``score``.
 
     Parameters
     ----------
@@ -778,3 +818,6 @@ class L1OUTEstimator(_ContrastiveDensityEstimator):
 
     def _pair_terms(self, positive, negative):
         return _generative._l1out_terms(positive, negative)
+
+    def _pointwise_unavailable(self):
+        return None

@@ -133,6 +133,43 @@ def _flo_terms(positive, negative, log_partition):
     return -log_partition - torch.exp(shifted) + 1.0
 
 
+# --- pointwise MI: per-row estimates of log p(x, y) / (p(x) p(y)) --------------------
+# Each is the critic value less the log-partition estimate its bound uses; the
+# estimators document how their mean relates to the bound.
+
+
+def _nwj_pointwise(positive):
+    # NWJ is tight at f = 1 + PMI (the partition E[e^(f - 1)] is then 1).
+    return positive - 1.0
+
+
+def _dv_pointwise(terms):
+    # From _dv_terms / _smile_terms: f(x_i, y_i) less the log-mean-exp over all
+    # negatives (pooled, as _reduce_dv pools them); the mean is the DV estimate.
+    return terms[:, 0] - _logmeanexp(terms[:, 1], dim=0)
+
+
+def _tuba_pointwise(positive, log_baseline):
+    # TUBA is tight at e^f / a(x) = p(y | x) / p(y).
+    return positive - log_baseline
+
+
+def _alpha_tuba_pointwise(positive, negative, log_baseline, alpha):
+    # The joint term of _alpha_tuba_terms: f less the log of the interpolated
+    # partition alpha m(x) + (1 - alpha) a(x) over the K candidates of row i.
+    k = negative.shape[-1]
+    joint_set = torch.cat([positive[:, None], negative[:, : k - 1]], dim=-1)
+    nce = _logmeanexp(joint_set) + (math.log(alpha) if alpha > 0 else -math.inf)
+    other = log_baseline + (math.log1p(-alpha) if alpha < 1 else -math.inf)
+    return positive - torch.logaddexp(nce, other)
+
+
+def _flo_pointwise(log_partition):
+    # FLO's u(x, y) learns log E_y'[exp(f(x, y') - f(x, y))], which is -PMI at the
+    # optimum: f less the log-partition the bound uses, f + u, is -u.
+    return -log_partition
+
+
 def _js_objective(positive, negative):
     # f-GAN lower bound on the Jensen-Shannon divergence (Nowozin et al., 2016).
     return -F.softplus(-positive).mean() - F.softplus(negative).mean()

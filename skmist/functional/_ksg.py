@@ -173,6 +173,35 @@ def _ksg_saturation(x, y, n_neighbors=3, variant=1, *, backend="auto", n_jobs=-1
     return _result(mi, like), saturated
 
 
+def _ksg_local_terms(x, y, n_neighbors=3, variant=1, *, backend="auto", n_jobs=-1,
+                     chunk_size=None):
+    """The per-sample terms of :func:`ksg`, whose mean is the estimate: a local
+    (pointwise) MI, ``psi(k) + psi(N) - psi(n_x + 1) - psi(n_y + 1)`` for variant 1,
+    ``psi(k) - 1/k + psi(N) - psi(n_x) - psi(n_y)`` for variant 2.
+
+    A tensor of shape (n_samples,) on ``x``'s device, in float64.
+    """
+    like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
+    x, y, k, backend = _prepare(x, y, n_neighbors, backend)
+    if variant not in (1, 2):
+        raise ValueError(f"variant must be 1 or 2; got {variant!r}")
+    n = x.shape[0]
+    opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
+    if variant == 1:
+        counts_x, counts_y = _ksg1_counts(x, y, k, within_counter(x, **opts),
+                                          within_counter(y, **opts), opts)
+        terms = _digamma(k) + _digamma(n) - (_digamma(counts_x) + _digamma(counts_y))
+    else:
+        _, idx = knn(_concat(x, y), k, **opts)
+        eps_x = _row_max(abs(x[idx] - x[:, None, :]))
+        eps_y = _row_max(abs(y[idx] - y[:, None, :]))
+        counts_x = count_within(x, eps_x, **opts) - 1
+        counts_y = count_within(y, eps_y, **opts) - 1
+        terms = (_digamma(k) - 1.0 / k + _digamma(n)
+                 - (_digamma(counts_x) + _digamma(counts_y)))
+    return torch.as_tensor(terms, dtype=torch.float64).to(like.device)
+
+
 def _least_count_share(count_x, count_y, k):
     """The share of samples whose count in x or in y is the least possible, k."""
     return float(((count_x <= k) | (count_y <= k)).sum()) / count_x.shape[0]
