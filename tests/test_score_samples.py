@@ -145,6 +145,40 @@ def test_wrong_number_of_features_is_refused(gaussian, fitted):
         fitted("SMILEEstimator").score_samples(np.hstack([x, x]), y)
 
 
+def test_pointwise_functions_and_the_documented_mean_relations():
+    # Per row, each bound is its pointwise MI + 1 - a partition term that is 1 at the
+    # optimum: the relations the docstrings state for the means.
+    from skmist.functional import _bounds
+
+    g = torch.Generator().manual_seed(0)
+    pos, base = torch.randn(2, 50, generator=g, dtype=torch.float64)
+    neg = torch.randn(50, 8, generator=g, dtype=torch.float64)
+    lme = torch.logsumexp(neg, -1) - np.log(8)
+    torch.testing.assert_close(
+        _bounds._tuba_terms(pos, neg, base),
+        _bounds._tuba_pointwise(pos, base) + 1 - torch.exp(lme - base))
+    torch.testing.assert_close(
+        _bounds._nwj_terms(pos, neg), _bounds._nwj_pointwise(pos) + 1 - torch.exp(lme - 1))
+    shifted = torch.logsumexp(neg - pos[:, None], -1) - np.log(8) - base
+    torch.testing.assert_close(
+        _bounds._flo_terms(pos, neg, base),
+        _bounds._flo_pointwise(base) + 1 - torch.exp(shifted))
+    alpha = 0.3
+    partition = torch.logaddexp(lme + np.log(alpha), base + np.log(1 - alpha))
+    torch.testing.assert_close(
+        _bounds._alpha_tuba_terms(pos, neg, base, alpha),
+        _bounds._alpha_tuba_pointwise(pos, neg, base, alpha) + 1
+        - torch.exp(lme - partition))
+    # alpha = 1: InfoNCE over the K candidates; alpha = 0: TUBA.
+    torch.testing.assert_close(_bounds._alpha_tuba_pointwise(pos, neg, base, 1.0),
+                               _bounds._infonce_terms(pos, neg[:, :7]))
+    torch.testing.assert_close(_bounds._alpha_tuba_pointwise(pos, neg, base, 0.0),
+                               _bounds._tuba_pointwise(pos, base))
+    # DV: the pooled log-partition, so the mean is the estimate.
+    terms = _bounds._dv_terms(pos, neg)
+    torch.testing.assert_close(_bounds._dv_pointwise(terms).mean(), _bounds._reduce_dv(terms))
+
+
 # --- generative --------------------------------------------------------------------
 
 
