@@ -736,6 +736,14 @@ class MMGEstimator(MINDEEstimator):
     rows (0.86 against 1.06, truth 1.02, on multinormal-sparse-25-25-2-2.0; 0.20
     against 0.31, truth 0.29, on student-identity-3-3-2).
 
+    On the 40 tasks of the "Beyond Normal" suite (:mod:`skmist.datasets`; n =
+    10,000, half to fit and half to score, seed 0, ``python -m skmist.benchmark``)
+    the estimate is within max(0.1 nats, 10%) of the truth on 37 tasks, mean
+    absolute error 0.046 nats (MINDE's joint variant 37 and 0.053, its conditional
+    one 34 and 0.070), at the cost of MINDE's conditional variant: about 10% less
+    CPU time than the joint one. It misses the spirals in 3, 5 and 25 dimensions
+    (0.76-0.88 nats for 1.02), where every estimator is low.
+
 
     See Also
     --------
