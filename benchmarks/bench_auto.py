@@ -239,7 +239,9 @@ def cases(seed):
     x = rng.random((5000, 1))
     out.append((f"uniform x + uniform noise of width {a} (1-D)", x,
                 x[:, 0] + a * rng.random(5000), a / 2 - math.log(a)))
-    out.append(("cancelling mixture 5 + 5", *cancelling_mixture(10_000, 5, 0.9, rng)))
+    for rho in (0.7, 0.9):
+        out.append((f"cancelling mixture 5 + 5, rho {rho}",
+                    *cancelling_mixture(10_000, 5, rho, rng)))
     out.append(("integer features (4 counts + 1 Gaussian)", *integer_features(5000, rng)))
     out.append(("Gaussian 5 + 5, MI 5", *gaussian_pair(10_000, 5, 5, 5.0, rng), 5.0))
     out.append(("Gaussian 10 + 10, MI 6", *gaussian_pair(10_000, 10, 10, 6.0, rng), 6.0))

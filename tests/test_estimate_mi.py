@@ -619,7 +619,7 @@ def test_integer_columns_of_x_are_discrete_for_ksg_and_dequantized_for_the_rest(
         estimate_mi(X, y, discrete_features="yes")
 
 
-def test_an_estimate_far_below_the_gaussian_copula_is_a_caveat(pair):
+def test_an_estimate_far_below_a_cheap_estimate_is_a_caveat(pair):
     X, y = pair  # MI 0.51, one column each: the copula value is a lower bound
 
     class ConstantMI(BaseEstimator):
@@ -635,9 +635,23 @@ def test_an_estimate_far_below_the_gaussian_copula_is_a_caveat(pair):
     with pytest.warns(UnreliableEstimateWarning, match=r"below the 0\.5\d* nats of a "
                       "Gaussian copula"):
         low = estimate_mi(X, y, estimator=ConstantMI(0.2), random_state=0)
-    assert len(low.caveats) == 1
+    # KSG on the normal scores (0.50) also finds more.
+    assert len(low.caveats) == 2 and "below the 0.5" in low.caveats[1]
+    assert "KSG on the columns' normal scores" in low.caveats[1]
     assert estimate_mi(X, y, estimator=ConstantMI(0.45), random_state=0).reliable
     # On independent data the copula value is about 0: nothing to flag.
     rng = np.random.default_rng(1)
     assert estimate_mi(rng.normal(size=(500, 2)), rng.normal(size=500),
                        estimator=ConstantMI(0.0), random_state=0).reliable
+
+
+def test_a_dependence_that_cancels_in_the_covariance_is_caught_by_the_ksg_cross_check():
+    # Half the rows correlated +0.7 per pair, half -0.7: the copula sees nothing
+    # (covariance = identity) and a too-short fit misses the dependence (MI 1.09).
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4000, 3))
+    sign = np.where(rng.random(4000) < 0.5, 1.0, -1.0)[:, None]
+    y = sign * 0.7 * x + math.sqrt(1 - 0.49) * rng.normal(size=(4000, 3))
+    with pytest.warns(UnreliableEstimateWarning, match="KSG on the columns' normal scores"):
+        result = estimate_mi(x, y, estimator=GaussianEstimator(), random_state=0)
+    assert abs(result.value) < 0.05 and len(result.caveats) == 1
