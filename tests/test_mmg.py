@@ -318,7 +318,10 @@ def test_fits_on_each_device(device, data):
 
 # --- the default budget ------------------------------------------------------------------
 
-# DEFAULT_BUDGET_MEASURED
+# Defaults, n = 10,000 to fit, 10,000 fresh rows to score, data seeds 100-102 with
+# random_state 0-2 (score - truth): d=1 MI 0.5 -0.004, +0.006, +0.020; d=5 MI 0.5
+# +0.002, +0.001, -0.024; d=1 MI 2 -0.011, -0.031, +0.047; d=5 MI 2 -0.000, +0.008,
+# -0.039.
 
 
 @pytest.mark.slow
