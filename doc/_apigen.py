@@ -21,6 +21,9 @@ NAMESPACES = [
      "The estimators are listed above under ``skmist``, which re-exports them."),
     ("skmist.selection", "Feature selection (``skmist.selection``)",
      "The most used names are re-exported by ``skmist`` and listed above."),
+    ("skmist.timeseries", "Time series (``skmist.timeseries``)",
+     "Lagged MI and transfer entropy of time series, through estimate_mi, and the "
+     "closed forms of Gaussian VAR processes."),
     ("skmist.functional", "Functional (``skmist.functional``)",
      "Pure torch functions: tensors in, a 0-dim tensor out, differentiable where the "
      "math allows, for MI inside a loss. The nonparametric ones also take NumPy "
@@ -44,7 +47,9 @@ GROUPS = {
     "skmist.estimators._hybrid": "Hybrid (generative + discriminative)",
     "skmist.estimators._quantized": "Quantized",
     "skmist.estimators._nonparametric": "Nonparametric (no training)",
-    "skmist.estimators._diffusion": "Diffusion (MINDE)",
+    "skmist.estimators._diffusion": "Diffusion (MINDE, MMG)",
+    "skmist.timeseries._transfer_entropy": "Lagged MI and transfer entropy",
+    "skmist.timeseries._gaussian": "Gaussian VAR processes (closed forms)",
     "skmist._estimate": "One-call estimates",
     "skmist._scoring": "Model selection",
     "skmist.selection": "Feature selection",

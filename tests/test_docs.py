@@ -18,7 +18,8 @@ ROOT = pathlib.Path(__file__).parents[1]
 DOC = ROOT / "doc"
 # Every namespace whose __all__ is public API.
 NAMESPACES = ["skmist", "skmist.estimators", "skmist.functional", "skmist.nn",
-              "skmist.datasets", "skmist.benchmark", "skmist.selection"]
+              "skmist.datasets", "skmist.benchmark", "skmist.selection",
+              "skmist.timeseries"]
 
 
 def _public(namespace):
