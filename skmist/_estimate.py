@@ -26,30 +26,35 @@ __all__ = ["MIResult", "estimate_mi"]
 # outside them (README, "The auto rule"; benchmarks/bench_auto.py regenerates both):
 # up to 6 columns of x and y together (and at most 100,000 rows), KSG on the normal
 # scores of each column's ranks, which solved 23 of the suite's 24 tasks of that size
-# (19 on the raw columns: the Student-t ones break it) in under a second, with nothing
+# (19 on the raw columns: the Student-t ones break it) in a second or two, with nothing
 # trained. Beyond that KSG's bias grows with dimension (MI 1 nat at n = 5000: -0.11 in
-# 4 + 4, -0.49 in 10 + 10) and the joint variant of MINDE, the most accurate estimator
-# skmist has (37/40 on the suite where SMILE solves 14), takes over; class labels go to
-# a classifier (BA with the labels' plug-in entropy): a 10-class y against 20 Gaussian
-# features (truth 1.75 nats, n = 5000) gave 1.71 held out, where SMILE on the integer
-# codes gave 0.54.
+# 4 + 4, -0.49 in 10 + 10) and a diffusion estimator takes over: MMG (37/40 on the
+# suite, MAE 0.046, where SMILE solves 14), or the joint variant of MINDE (37/40, MAE
+# 0.053) on fewer rows. Class labels go to a classifier (BA with the labels' plug-in
+# entropy): a 10-class y against 20 Gaussian features (truth 1.75 nats, n = 5000) gave
+# 1.71 held out, where SMILE on the integer codes gave 0.54.
 AUTO_MAX_DIMENSION = 6
 AUTO_MAX_SAMPLES = 100_000
-# Below this many rows MINDE's denoiser fits its training rows and its score differences
-# (squares: never negative) inflate the held-out estimate with no gap to flag it: 1.35
-# nats for 1.0 in 5 + 5 at n = 1000, 0.79 for 0.5 in 10 + 10 at 1500, 0.10 for
-# independent 10 + 1 at 1000; 1.05 at n = 2500 and 1.04 at 5000. KSG on normal scores
-# is biased towards 0 there instead (0.67, 0.20, 0.01), never absurd, and is returned
-# with a caveat that it is a lower bound.
+# The diffusion estimators' squared score differences are never negative, so a
+# denoiser that fits its training rows inflates the held-out estimate with no gap to
+# flag it. MMG overshoots first: 0.14 nats on independent 10 + 1 columns and 0.65 for
+# 0.5 in 10 + 10 at n = 2500-3000, right at 5000 (0.00, 0.52) and beyond; MINDE-joint
+# holds at 2500-3000 (0.01, 0.49; 1.05 for 1.0 in 5 + 5) and breaks below (1.35 for
+# 1.0 in 5 + 5 at n = 1000, 0.79 for 0.5 in 10 + 10 at 1500). Below that KSG on
+# normal scores is biased towards 0 instead (0.67, 0.20), never absurd, and is
+# returned with a caveat that it is a lower bound.
+AUTO_MIN_MMG_SAMPLES = 5000
 AUTO_MIN_TRAINED_SAMPLES = 2500
-AUTO_NEURAL = "minde"
+AUTO_NEURAL = "mmg"
 AUTO_LABELS = "ba"
-# A DataLoader streams batches through partial_fit, which MINDE's fixed step budget and
-# learning-rate decay do not fit; and ChainRuleCMIEstimator fits its estimator twice.
+# A DataLoader streams batches through partial_fit, which the diffusion estimators'
+# fixed step budget and learning-rate decay do not fit; and ChainRuleCMIEstimator fits
+# its estimator twice.
 AUTO_STREAMING = "smile"
 AUTO_RULE = (f"KSG on normal scores for at most {AUTO_MAX_DIMENSION} columns (x and y) and "
-             f"{AUTO_MAX_SAMPLES:,} rows; else BA for class labels, MINDE (joint "
-             f"variant) from {AUTO_MIN_TRAINED_SAMPLES:,} rows, KSG with a caveat below")
+             f"{AUTO_MAX_SAMPLES:,} rows; else BA for class labels, MMG from "
+             f"{AUTO_MIN_MMG_SAMPLES:,} rows, MINDE (joint variant) from "
+             f"{AUTO_MIN_TRAINED_SAMPLES:,}, KSG with a caveat below")
 AUTO_MAX_CLASSES = 50
 
 
@@ -176,8 +181,9 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
         when x and y have at most 6 columns together and there are at most 100,000
         rows; otherwise :class:`~skmist.BAEstimator` for class labels (see
         ``discrete_target``: a classifier's held-out cross-entropy below the labels'
-        entropy), ``MINDEEstimator(variant="joint")`` from 2,500 rows, and below that
-        KSG again, with a caveat that it is a lower bound. DataLoaders get
+        entropy), :class:`~skmist.MMGEstimator` from 5,000 rows,
+        ``MINDEEstimator(variant="joint")`` from 2,500, and below that KSG again, with
+        a caveat that it is a lower bound. DataLoaders get
         :class:`~skmist.SMILEEstimator` (see Notes).
     test_size : float or int, default=0.2
         For trained estimators, the fraction (or number) of rows held out: the
@@ -258,12 +264,14 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
     6 columns KSG on normal scores solves 23 of the suite's 24 tasks of that size in a
     second or two, standard error included, and trains nothing; its bias grows with
     dimension (MI 1 nat, n = 5000: -0.11 in 4 + 4, -0.49 in 10 + 10), so beyond that
-    the joint variant of MINDE, skmist's most accurate estimator, takes over. MINDE
-    trains a fixed budget whatever n (about 10-15 s on a CPU core); with fewer than
-    2,500 rows it fits its training rows and overestimates with nothing to show it
-    (1.35 nats for 1.0 in 5 + 5 at n = 1000), so there KSG returns a lower bound,
-    flagged. Above 100,000 rows KSG's cost (and its jackknife's, 20 reruns on halves)
-    keeps growing while MINDE's does not.
+    a diffusion estimator takes over: MMG, skmist's most accurate (37/40 on the suite,
+    MAE 0.046), from 5,000 rows, and the joint variant of MINDE (37/40, 0.053) from
+    2,500, where MMG already overestimates (0.14 nats on independent 10 + 1 columns).
+    Both train a fixed budget whatever n (about 10-15 s on a CPU core); with fewer than
+    2,500 rows MINDE too fits its training rows and overestimates with nothing to
+    show it (1.35 nats for 1.0 in 5 + 5 at n = 1000), so there KSG returns a lower
+    bound, flagged. Above 100,000 rows KSG's cost (and its jackknife's, 20 reruns on
+    halves) keeps growing while the diffusions' does not.
 
     **Caveats** (``MIResult.caveats``) come from the estimator's warnings, fewer than
     50 rows per column, a trained estimator scoring its training rows far above the
@@ -374,7 +382,7 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
                 and _auto_name(n_samples, n_columns, labels) == "ksg":
             caveats.append(
                 f"KSGEstimator: {n_samples} rows are too few to train an estimator on "
-                f"{n_columns} columns (estimate_mi trains MINDE from "
+                f"{n_columns} columns (estimate_mi trains a diffusion estimator from "
                 f"{AUTO_MIN_TRAINED_SAMPLES:,}), and KSG's estimate is biased towards 0 in "
                 "this many dimensions when the dependence is strong: read it as a lower "
                 "bound."
@@ -615,17 +623,21 @@ def _auto_name(n_samples, n_columns, labels=False):
         return "ksg"  # with labels, Ross's estimator (scikit-learn's mutual_info_classif)
     if labels:
         return AUTO_LABELS
-    return AUTO_NEURAL if n_samples >= AUTO_MIN_TRAINED_SAMPLES else "ksg"
+    if n_samples >= AUTO_MIN_MMG_SAMPLES:
+        return AUTO_NEURAL
+    return "minde" if n_samples >= AUTO_MIN_TRAINED_SAMPLES else "ksg"
 
 
 def _auto_estimator(name):
     """The estimator of the auto rule's ``name``, with the settings it was measured in."""
-    from .estimators import KSGEstimator, MINDEEstimator
+    from .estimators import KSGEstimator, MINDEEstimator, MMGEstimator
 
     if name == "ksg":
         return KSGEstimator(scale="quantile")
     if name == "minde":
         return MINDEEstimator(variant="joint")
+    if name == "mmg":
+        return MMGEstimator()
     return _estimator_classes()[name]()
 
 

@@ -220,8 +220,8 @@ def test_list_prints_a_table_of_names_classes_and_summaries(capsys):
     assert len([line for line in lines if re.match(r"^[a-z0-9]+ +[A-Za-z0-9]+Estimator ",
                                                    line)]) == len(_estimator_classes())
     assert lines[-1] == ("auto: KSG on normal scores for at most 6 columns (x and y) and "
-                         "100,000 rows; else BA for class labels, MINDE (joint variant) "
-                         "from 2,500 rows, KSG with a caveat below")
+                         "100,000 rows; else BA for class labels, MMG from 5,000 rows, "
+                         "MINDE (joint variant) from 2,500, KSG with a caveat below")
 
 
 def test_select_prints_the_selected_features_best_first(table, capsys):

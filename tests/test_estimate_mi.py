@@ -19,6 +19,7 @@ from skmist import (
     KSGEstimator,
     MIResult,
     MINDEEstimator,
+    MMGEstimator,
     SMILEEstimator,
     UnreliableEstimateWarning,
     estimate_mi,
@@ -231,12 +232,15 @@ def test_dataloader_errors(pair):
 def test_auto_rule():
     assert _auto_name(2000, 2) == "ksg"
     assert _auto_name(100_000, 6) == "ksg"  # both thresholds inclusive
-    assert _auto_name(100_001, 2) == "minde"
+    assert _auto_name(100_001, 2) == "mmg"
+    assert _auto_name(5000, 7) == "mmg"
+    assert _auto_name(4999, 7) == "minde"  # MMG overshoots here, MINDE does not
     assert _auto_name(2500, 7) == "minde"
     assert _auto_name(2499, 7) == "ksg"  # too few rows to train on (with a caveat)
     assert _auto_name(500, 21, labels=True) == "ba"  # a classifier
     assert _auto_name(500, 2, labels=True) == "ksg"  # Ross's estimator
     ksg, minde = _auto_estimator("ksg"), _auto_estimator("minde")
+    assert type(_auto_estimator("mmg")) is MMGEstimator
     assert (type(ksg), ksg.scale) == (KSGEstimator, "quantile")
     assert (type(minde), minde.variant) == (MINDEEstimator, "joint")
 
