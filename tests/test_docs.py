@@ -112,6 +112,7 @@ FIGURE = re.compile(r"(?<![\w.])\d+(?:,\d{3})*(?:\.\d+)?(?:e[+-]?\d+)?x?(?![\w])
 # The user guide's own figures, which the README does not repeat.
 GUIDE_ONLY = {
     "1889",  # SMILE's score on student-identity-2-2-1 (Cauchy margins)
+    "2009",  # a year: Barnett, Barrett and Seth on Granger causality and TE
 }
 
 
