@@ -289,7 +289,18 @@ def test_estimators_without_pmi_have_no_score_samples(est, reason):
     assert reason in str(info.value.__cause__)
 
 
-@pytest.mark.parametrize("cls", [skmist.KDEEstimator, skmist.HistogramEstimator,
+@pytest.mark.parametrize("leave_one_out", [True, False])
+def test_kde_pointwise_mi_averages_to_its_estimate_and_follows_the_truth(leave_one_out,
+                                                                         gaussian):
+    _, _, x, y, pmi = gaussian
+    est = skmist.KDEEstimator(leave_one_out=leave_one_out, device="cpu").fit(x, y)
+    values = est.score_samples(x, y)
+    assert values.shape == (len(x),) and values.dtype == np.float64
+    assert values.mean() == pytest.approx(est.score(x, y), abs=1e-9)
+    assert np.corrcoef(values, pmi)[0, 1] > 0.9
+
+
+@pytest.mark.parametrize("cls", [skmist.HistogramEstimator,
                                  skmist.ConditionalKSGEstimator])
 def test_other_nonparametric_estimators_have_none(cls):
     assert not hasattr(cls(), "score_samples")

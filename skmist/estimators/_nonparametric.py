@@ -31,6 +31,7 @@ from ..functional._histogram import (
     _soft_assignment,
     mi_of_memberships,
 )
+from ..functional._kde import _kde_pointwise
 from ..functional._ksg import _ksg_local_terms, _ksg_saturation
 from ..functional._neighbors import check_not_constant, column_std, rank_normal_scores
 from ._quantized import _warn_if_bias_rivals, _warn_if_plugin_biased
@@ -623,6 +624,30 @@ class KDEEstimator(_NonparametricEstimator):
         with torch.inference_mode():
             return float(F.kde_mi(self._x_tensor(X), self._y_tensor(y), self.bandwidth,
                                   self.leave_one_out))
+
+    def score_samples(self, X, y):
+        """Pointwise MI in nats of each row: ``log p(x_i, y_i) / (p_X(x_i) p_Y(y_i))``
+        of the kernel density estimates of the data given (leave-one-out as set).
+
+        Recomputed on ``(X, y)``, as :meth:`score` is; their mean is :meth:`score` on
+        the same data.
+
+        Parameters
+        ----------
+        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
+        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Pointwise MI estimates in nats, float64.
+        """
+        check_is_fitted(self, "mi_")
+        X, y = self._validate_xy(X, y, reset=False)
+        with torch.inference_mode():
+            terms = _kde_pointwise(self._x_tensor(X), self._y_tensor(y), self.bandwidth,
+                                   self.leave_one_out)
+        return terms.to("cpu", torch.float64).numpy()
 
     def _checked_estimate(self, X, y, stacklevel):
         value = self._estimate(X, y)

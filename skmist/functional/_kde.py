@@ -93,6 +93,12 @@ def kde_mi(x, y, bandwidth="scott", leave_one_out=False, *, chunk_size=None):
     kernel density estimators", Phys. Rev. E 52, 2318 (1995);
     D. W. Scott, "Multivariate Density Estimation", Wiley (1992) (the bandwidth rules).
     """
+    return _kde_pointwise(x, y, bandwidth, leave_one_out, chunk_size).mean()
+
+
+def _kde_pointwise(x, y, bandwidth="scott", leave_one_out=False, chunk_size=None):
+    """The per-sample terms ``log p(x_i, y_i) / (p_X(x_i) p_Y(y_i))`` of :func:`kde_mi`,
+    shape ``(n,)``: the KDE's pointwise MI, whose mean is the estimate."""
     x = as_float_samples(x, "x")
     y = as_float_samples(y, "y")
     check_same_length(x, y)
@@ -124,4 +130,4 @@ def kde_mi(x, y, bandwidth="scott", leave_one_out=False, *, chunk_size=None):
         lse = torch.logsumexp(log_k, dim=-1)
         terms.append(lse[0] - lse[1] - lse[2])
     log_count = math.log(n - 1 if leave_one_out else n)
-    return torch.cat(terms).mean() + log_count
+    return torch.cat(terms) + log_count
