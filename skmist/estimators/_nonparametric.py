@@ -16,11 +16,12 @@ import scipy.special
 import torch
 from sklearn.base import _fit_context
 from sklearn.utils import check_random_state
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .. import functional as F
-from .._neural import UnreliableEstimateWarning
+from .._neural import UnreliableEstimateWarning, _check_pointwise
 from ..base import (
     MIEstimator, _column_mask, fingerprint, resolve_device, same_fingerprint, user_stacklevel,
 )
@@ -273,6 +274,35 @@ class _NonparametricEstimator(MIEstimator):
         variance = kept / (n - kept) * np.mean((halves - halves.mean()) ** 2)
         return value, float(np.sqrt(variance))
 
+    @available_if(_check_pointwise)
+    def score_samples(self, X, y):
+        """Pointwise MI in nats, ``log p(x, y) / (p(x) p(y))``, of each row of ``(X, y)``.
+
+        Recomputed on the data given, as :meth:`score` is. What each value is, and how
+        their mean relates to :meth:`score`, is stated in the estimator's docstring.
+        Estimators without a per-sample estimate of PMI have no ``score_samples``
+        (``hasattr`` is False).
+
+        Parameters
+        ----------
+        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
+        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Pointwise MI estimates in nats, float64.
+        """
+        check_is_fitted(self, "mi_")
+        X, y = self._validate_xy(X, y, reset=False)
+        with torch.inference_mode():
+            return self._pointwise(X, y).to("cpu", torch.float64).numpy()
+
+    def _pointwise_unavailable(self):
+        """Why this estimator has no ``score_samples``; ``None`` where ``_pointwise(X,
+        y)`` gives its per-row terms."""
+        return "its estimate has no per-sample terms that estimate the pointwise MI"
+
     def _checked_estimate(self, X, y, stacklevel):
         """``_estimate`` with warnings where it is unreliable, at ``warnings.warn``'s
         ``stacklevel`` counted from this method."""
@@ -344,6 +374,11 @@ class KSGEstimator(_KSGFamily):
     -0.49 in 10 + 10; with MI 0.5 nats in 10 + 10, -0.25).
     ``score`` recomputes the estimate on the data it is given; GridSearchCV over
     ``n_neighbors`` by score is not meaningful (larger k trades variance for bias).
+    ``score_samples`` gives the local terms of continuous X and y, recomputed likewise
+    with this estimator's scaling, jitter and ``n_neighbors``: ``psi(k) + psi(N) -
+    psi(n_x(i) + 1) - psi(n_y(i) + 1)`` (variant 1, Kraskov et al. 2004, eq. 8; eq. 9's
+    terms for variant 2); with an integer ``random_state`` their mean is ``score`` on
+    the same data.
 
     ``score_samples`` gives the local KSG terms (pointwise MI) of continuous X and y,
     ``psi(k) + psi(N) - psi(n_x + 1) - psi(n_y + 1)`` per sample for variant 1; their
@@ -433,26 +468,10 @@ class KSGEstimator(_KSGFamily):
         self.device = device
         self.n_jobs = n_jobs
 
-    def score_samples(self, X, y):
-        """Local KSG terms (pointwise MI) in nats of each row of continuous ``(X, y)``.
+    def _pointwise_unavailable(self):
+        return None
 
-        Recomputed on the data given, with this estimator's scaling, jitter and
-        ``n_neighbors``: ``psi(k) + psi(N) - psi(n_x(i) + 1) - psi(n_y(i) + 1)``
-        (variant 1, Kraskov et al. 2004, eq. 8; eq. 9's terms for variant 2). With
-        an integer ``random_state`` their mean is :meth:`score` on the same data.
-
-        Parameters
-        ----------
-        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
-        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Local MI estimates in nats.
-        """
-        check_is_fitted(self, "mi_")
-        X, y = self._validate_xy(X, y, reset=False)
+    def _pointwise(self, X, y):
         x = self._x_tensor(X)
         if self.mixed or self.y_categories_ is not None \
                 or self._discrete_mask(x.shape[1]).any():
@@ -469,9 +488,8 @@ class KSGEstimator(_KSGFamily):
         rng = check_random_state(self.random_state)
         x = self._jitter(x, rng)
         y = self._jitter(y, rng)
-        terms = _ksg_local_terms(x, y, self.n_neighbors, self.variant,
-                                 backend=self.backend, n_jobs=self.n_jobs)
-        return terms.cpu().numpy()
+        return _ksg_local_terms(x, y, self.n_neighbors, self.variant,
+                                backend=self.backend, n_jobs=self.n_jobs)
 
     def _discrete_mask(self, n_features):
         flags = self.discrete_features
@@ -573,7 +591,8 @@ class KDEEstimator(_NonparametricEstimator):
     """Gaussian kernel density MI estimator; the function is differentiable.
 
     :func:`skmist.functional.kde_mi`: the average log density ratio of a product-
-    Gaussian KDE of (X, y) and its marginals. Leave-one-out (the default) is biased
+    Gaussian KDE of (X, y) and its marginals; ``score_samples`` gives the ratio of each
+    row, ``log p(x_i, y_i) / (p_X(x_i) p_Y(y_i))``, whose mean is ``score``. Leave-one-out (the default) is biased
     towards 0; resubstitution upwards, more so in high dimension (measured at n = 5000,
     MI 1 nat, 3 + 3 dimensions, Scott's rule: -0.15 and +0.25). Choose the bandwidth by
     likelihood, never by this score: resubstitution MI grows as the bandwidth shrinks.
@@ -625,29 +644,12 @@ class KDEEstimator(_NonparametricEstimator):
             return float(F.kde_mi(self._x_tensor(X), self._y_tensor(y), self.bandwidth,
                                   self.leave_one_out))
 
-    def score_samples(self, X, y):
-        """Pointwise MI in nats of each row: ``log p(x_i, y_i) / (p_X(x_i) p_Y(y_i))``
-        of the kernel density estimates of the data given (leave-one-out as set).
+    def _pointwise_unavailable(self):
+        return None
 
-        Recomputed on ``(X, y)``, as :meth:`score` is; their mean is :meth:`score` on
-        the same data.
-
-        Parameters
-        ----------
-        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
-        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Pointwise MI estimates in nats, float64.
-        """
-        check_is_fitted(self, "mi_")
-        X, y = self._validate_xy(X, y, reset=False)
-        with torch.inference_mode():
-            terms = _kde_pointwise(self._x_tensor(X), self._y_tensor(y), self.bandwidth,
-                                   self.leave_one_out)
-        return terms.to("cpu", torch.float64).numpy()
+    def _pointwise(self, X, y):
+        return _kde_pointwise(self._x_tensor(X), self._y_tensor(y), self.bandwidth,
+                              self.leave_one_out)
 
     def _checked_estimate(self, X, y, stacklevel):
         value = self._estimate(X, y)
@@ -750,7 +752,9 @@ class GaussianEstimator(_NonparametricEstimator):
 
     ``score_samples`` gives the closed-form pointwise MI of that Gaussian,
     ``log N(x, y) - log N(x) - log N(y)`` with the mean and (ddof=0) covariance of the
-    data given; its mean is ``score`` on the same data.
+    data given (for one x and one y of correlation rho, standardized, ``-log(1 -
+    rho**2) / 2 - (rho**2 (x**2 + y**2) - 2 rho x y) / (2 (1 - rho**2))``); its mean is
+    ``score`` on the same data.
 
     Parameters
     ----------
@@ -768,28 +772,12 @@ class GaussianEstimator(_NonparametricEstimator):
     def _estimate(self, X, y):
         return self._checked_estimate(X, y, None)
 
-    def score_samples(self, X, y):
-        """Pointwise MI in nats of each row under the Gaussian fitted to ``(X, y)``.
+    def _pointwise_unavailable(self):
+        return None
 
-        For one x and one y of correlation rho (standardized), ``-log(1 - rho**2) / 2
-        - (rho**2 (x**2 + y**2) - 2 rho x y) / (2 (1 - rho**2))``; in general
-        ``log N(x, y) - log N(x) - log N(y)`` with the data's mean and covariance.
-
-        Parameters
-        ----------
-        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
-        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Pointwise MI in nats; their mean is :meth:`score`.
-        """
-        check_is_fitted(self, "mi_")
-        X, y = self._validate_xy(X, y, reset=False)
+    def _pointwise(self, X, y):
         x, y, _ = self._gaussian_inputs(X, y)
-        with torch.inference_mode():
-            return _gaussian_pointwise(x, y).cpu().numpy()
+        return _gaussian_pointwise(x, y)
 
     def _gaussian_inputs(self, X, y):
         """``(x, y)`` as float64 tensors, a categorical y one-hot without its last
