@@ -533,11 +533,7 @@ def _holds_labels(y, discrete_target):
               else np.asarray(values)).reshape(-1)
     if values.dtype.kind in "OUSb":
         return True
-    if values.dtype.kind not in "iuf" or not np.all(np.isfinite(values)):
-        return False
-    if not np.all(values == np.round(values)):
-        return False
-    return len(np.unique(values)) <= min(AUTO_MAX_CLASSES, len(values) // 10)
+    return _few_whole_numbers(values, len(values))
 
 
 def _discrete_columns(X, discrete_features, n_samples):
