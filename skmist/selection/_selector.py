@@ -38,9 +38,9 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, check_X_y, validate_data
 from threadpoolctl import threadpool_limits
 
-from .base import MIEstimator, resolve_device
-from .estimators import KSGEstimator
-from .functional import featurewise_conditional_ksg, featurewise_ksg
+from ..base import MIEstimator, resolve_device
+from ..estimators import KSGEstimator
+from ..functional import featurewise_conditional_ksg, featurewise_ksg
 
 __all__ = ["MutualInfoScores", "MutualInfoSelector", "mutual_info_matrix", "mutual_info_scores"]
 
