@@ -1,6 +1,7 @@
 """Univariate scores: the MI of each feature with the target, their permutation
 p-values, and the score function :func:`mutual_info_scores` made of them."""
 
+from dataclasses import KW_ONLY, dataclass
 from numbers import Integral
 
 import numpy as np
@@ -106,6 +107,8 @@ def _ranks(scores):
     return (np.searchsorted(np.sort(order), order, side="left") + 1).astype(np.int64)
 
 
+# A dataclass for its __init__ alone: equality stays identity, and the repr is its own.
+@dataclass(eq=False, repr=False)
 class MutualInfoScores:
     """A score function for ``SelectKBest`` and ``SelectPercentile``: the MI of each
     feature with the target, in nats.
@@ -123,14 +126,13 @@ class MutualInfoScores:
         See :class:`MutualInfoSelector`.
     """
 
-    def __init__(self, estimator=None, n_permutations=0, *, discrete_features="auto",
-                 discrete_target="auto", random_state=None, n_jobs=None):
-        self.estimator = estimator
-        self.n_permutations = n_permutations
-        self.discrete_features = discrete_features
-        self.discrete_target = discrete_target
-        self.random_state = random_state
-        self.n_jobs = n_jobs
+    estimator: object = None
+    n_permutations: int = 0
+    _: KW_ONLY
+    discrete_features: object = "auto"
+    discrete_target: object = "auto"
+    random_state: object = None
+    n_jobs: object = None
 
     def __call__(self, X, y):
         """Scores of the columns of ``X`` (and p-values with permutations)."""
