@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse
+import torch
 from sklearn.datasets import make_classification, make_regression
 from sklearn.feature_selection import (
     SelectKBest,
@@ -29,6 +30,7 @@ from skmist import (
     mutual_info_matrix,
     mutual_info_scores,
 )
+from skmist.functional import ksg_jitter
 from skmist.selection import MutualInfoScores
 
 
@@ -104,6 +106,19 @@ def test_sparse_continuous_features_are_refused(classification):
     X = scipy.sparse.csr_matrix(np.clip(X, 0, None))
     with pytest.raises(ValueError, match="X is sparse, which is allowed for discrete features only"):
         MutualInfoSelector(discrete_features=False).fit(X, y)
+
+
+@pytest.mark.parametrize("scale", [True, False, "quantile"])
+def test_blocks_jittered_from_one_draw_are_the_whole_jittered(scale):
+    """The selector draws scikit-learn's noise for all continuous columns at once, then
+    jitters blocks of them apart (in threads): each column needs its own draw only (the
+    same to rounding: torch sums one column's deviations in another order than five)."""
+    x = np.random.default_rng(0).normal(size=(200, 5)) * [1.0, 10.0, 1e-3, 5e3, 1.0]
+    whole = ksg_jitter(x, 1e-3, scale=scale, random_state=0)
+    draw = np.random.RandomState(0).standard_normal(size=x.shape)
+    blocks = [ksg_jitter(x[:, b], 1e-3, scale=scale, draw=draw[:, b])
+              for b in ([0, 1], [2], [3, 4])]
+    torch.testing.assert_close(torch.cat(blocks, dim=1), whole, rtol=1e-14, atol=0)
 
 
 # --- selection ----------------------------------------------------------------------
