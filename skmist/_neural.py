@@ -16,6 +16,7 @@ training loop in :mod:`skmist._training`:
 import math
 import warnings
 from numbers import Integral, Real
+from typing import NamedTuple
 
 import sklearn
 import torch
@@ -38,6 +39,17 @@ __all__ = ["NeuralMIEstimator", "UnreliableEstimateWarning"]
 # Estimates whose evaluation alone varies by more than this (nats) get a warning; a
 # healthy estimate on a thousand rows has a standard error of a few hundredths.
 UNRELIABLE_STANDARD_ERROR = 0.25
+
+
+class _Seeds(NamedTuple):
+    """The seeds a fit derives from ``random_state``, one per source of randomness, so
+    that changing how one is used leaves the others' draws as they were. Drawn in this
+    order (``randint(0, 2**31 - 1, size=4)``); a tuple, so an index still reads them."""
+
+    split: int  # fit's validation split
+    init: int  # initial weights, quantile subsampling, data-based initialisations
+    batches: int  # minibatch order (and the diffusion's training draws, offset by 2**31)
+    evaluation: int  # draws of score, estimate, score_samples and the validation loss
 
 
 def chunk_rows(bytes_per_row):
@@ -121,7 +133,7 @@ class NeuralMIEstimator(MIEstimator):
                     UnreliableEstimateWarning,
                     stacklevel=user_stacklevel(),
                 )
-        split = torch.randperm(n, generator=self._cpu_generator(0)).to(self.device_)
+        split = torch.randperm(n, generator=self._cpu_generator("split")).to(self.device_)
         train_rows, val_rows = split[n_val:], split[:n_val]
         self._initialize(x[train_rows], y[train_rows])
         x, y = self._standardize(x, y)
@@ -253,7 +265,8 @@ class NeuralMIEstimator(MIEstimator):
         """
         x, y = self._fitted_inputs(X, y, stacklevel=2)
         with torch.inference_mode():
-            values = self._pointwise_terms(self.model_, x, y, self._cpu_generator(3))
+            generator = self._cpu_generator("evaluation")
+            values = self._pointwise_terms(self.model_, x, y, generator)
         return values.to("cpu", torch.float64).numpy()
 
     def _pointwise_unavailable(self):
@@ -291,27 +304,31 @@ class NeuralMIEstimator(MIEstimator):
         if reset:
             self.device_ = resolve_device(self.device)
             seeds = check_random_state(self.random_state).randint(0, 2**31 - 1, size=4)
-            self._seeds = [int(s) for s in seeds]
+            self._seeds = _Seeds(*(int(s) for s in seeds))
         x, y = self._as_tensors(X, y, self.device_, _raw_dtype(self.device_))
         check_dtype_range(x, "X", self.dtype)
         check_dtype_range(y, "y", self.dtype)
         return x, y
 
-    def _cpu_generator(self, which):
-        return torch.Generator().manual_seed(self._seeds[which])
+    def _seed(self, slot):
+        """The seed named ``slot`` (a field of ``_Seeds``; its index still works)."""
+        return self._seeds[slot] if isinstance(slot, int) else getattr(self._seeds, slot)
 
-    def _device_generator(self, which, offset=0):
-        return torch.Generator(device=self.device_).manual_seed(self._seeds[which] + offset)
+    def _cpu_generator(self, slot):
+        return torch.Generator().manual_seed(self._seed(slot))
+
+    def _device_generator(self, slot, offset=0):
+        return torch.Generator(device=self.device_).manual_seed(self._seed(slot) + offset)
 
     def _initialize(self, x, y):
         """Standardization statistics, the model and its optimizer."""
         one_hot = self.y_categories_ is not None
         quantile = self.standardize == "quantile"
         statistics = _Standardization(
-            _quantiles(x, self._seeds[1]) if quantile else None,
+            _quantiles(x, self._seeds.init) if quantile else None,
             # After the quantile map each column is already standard normal.
             *_location_scale(x, self.standardize is True),
-            _quantiles(y, self._seeds[1]) if quantile and not one_hot else None,
+            _quantiles(y, self._seeds.init) if quantile and not one_hot else None,
             *_location_scale(y, self.standardize is True and not one_hot),
         )
         # Computed and applied in float64 (_standardize); the public attributes, which
@@ -325,7 +342,7 @@ class NeuralMIEstimator(MIEstimator):
         # seed gives the same initial weights on every device, and the user's global
         # RNG is left as it was.
         with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(self._seeds[1])
+            torch.manual_seed(self._seeds.init)
             model = self._build_model(x.shape[1], y.shape[1])
         self.model_ = model.to(device=self.device_, dtype=resolve_dtype(self.dtype))
         self._optimizer = self._make_optimizer()
@@ -367,7 +384,7 @@ class NeuralMIEstimator(MIEstimator):
             scheduler=scheduler,
             max_iter=max_iter,
             batch_size=batch_size,
-            generator=self._device_generator(2, offset=start_iter),
+            generator=self._device_generator("batches", offset=start_iter),
             validate=validate,
             n_iter_no_change=math.inf if n_iter_no_change is None else n_iter_no_change,
             tol=self.tol,
@@ -426,7 +443,8 @@ class NeuralMIEstimator(MIEstimator):
 
     def _terms_on(self, x, y):
         with torch.inference_mode():
-            return self._evaluation_terms(self.model_, x, y, self._cpu_generator(3))
+            generator = self._cpu_generator("evaluation")
+            return self._evaluation_terms(self.model_, x, y, generator)
 
     def _estimate(self, x, y):
         return self._reduce_terms(self._terms_on(x, y))

@@ -146,7 +146,9 @@ class _DiffusionEstimator(NeuralMIEstimator):
         # Created lazily (an unpickled estimator gets a fresh one that continues from
         # its step count), never pickled: a CUDA generator does not load on a CPU.
         if getattr(self, "_train_generator", None) is None:
-            self._train_generator = self._device_generator(2, offset=2**31 + self.n_iter_)
+            # The batches' seed, offset past any step count: draws apart from the order.
+            self._train_generator = self._device_generator("batches",
+                                                           offset=2**31 + self.n_iter_)
         return self._train_generator
 
     def __getstate__(self):
@@ -196,7 +198,7 @@ class _DiffusionEstimator(NeuralMIEstimator):
 
     def _validation_loss(self, x, y):
         """Denoising loss on held-out rows, with the same draws at every call."""
-        generator = self._cpu_generator(3)
+        generator = self._cpu_generator("evaluation")
         return torch.cat([
             self._denoising_errors(self.model_, x[start:start + _DRAW_BLOCK],
                                    y[start:start + _DRAW_BLOCK], generator)

@@ -273,7 +273,7 @@ class _DensityEstimator(NeuralMIEstimator):
         data = {"marginal": y, "marginal_x": x, "joint": torch.cat([x, y], dim=-1)}
         for name, values in data.items():
             if name in self.model_:
-                self.model_[name].init_from_data(values, self._cpu_generator(1))
+                self.model_[name].init_from_data(values, self._cpu_generator("init"))
 
     def _y_is_categorical(self):
         return getattr(self, "y_categories_", None) is not None
