@@ -1,4 +1,9 @@
-"""skmist's estimators, one family per module."""
+"""skmist's estimators, one family per module.
+
+:func:`all_estimators` lists them with their tags (family, trained, conditional,
+bound, ...). ``__all__`` holds the estimator classes alone, which ``skmist``
+re-exports.
+"""
 
 from ._conditional import ChainRuleCMIEstimator, ConditionalKSGEstimator
 from ._diffusion import MINDEEntropy, MINDEEstimator, MMGEstimator
@@ -28,6 +33,7 @@ from ._nonparametric import (
     KSGEstimator,
 )
 from ._quantized import BinnedEstimator, PQEstimator
+from ._registry import EstimatorEntry, all_estimators
 
 __all__ = [
     "AlphaTUBAEstimator",
