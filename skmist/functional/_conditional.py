@@ -125,10 +125,8 @@ def _conditional_ksg_saturation(x, y, z, n_neighbors=3, *, discrete_target=False
     """:func:`conditional_ksg` and the share of samples whose counts say that y is a
     function of (x, z) but not of z alone, where I(X; Y | Z) is infinite (see
     ``_saturated``); 0 for labels y, whose CMI is finite."""
-    like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
-    x, y, z, k = _prepare_xyz(x, y, z, n_neighbors, backend, discrete_target,
-                              discrete_conditioning)
-    opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
+    x, y, z, k, opts, like = _prepare_xyz(x, y, z, n_neighbors, backend, discrete_target,
+                                          discrete_conditioning, n_jobs, chunk_size)
     ((value, saturated),) = _estimates([x], y, z, k, discrete_target,
                                        discrete_conditioning, opts)
     return _result(value, like), saturated
@@ -168,25 +166,26 @@ def featurewise_conditional_ksg(x, y, z, n_neighbors=3, *, discrete_target=False
     >>> featurewise_conditional_ksg(x, y, z).round(decimals=1)  # true: 0, 0.35
     tensor([0.0000, 0.3000])
     """
-    like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
-    x, y, z, k = _prepare_xyz(x, y, z, n_neighbors, backend, discrete_target,
-                              discrete_conditioning)
-    opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
+    x, y, z, k, opts, like = _prepare_xyz(x, y, z, n_neighbors, backend, discrete_target,
+                                          discrete_conditioning, n_jobs, chunk_size)
     columns = [x[:, j:j + 1] for j in range(x.shape[1])]
     values = _estimates(columns, y, z, k, discrete_target, discrete_conditioning, opts)
     return torch.stack([_result(value, like) for value, _ in values])
 
 
-def _prepare_xyz(x, y, z, n_neighbors, backend, discrete_target, discrete_conditioning):
-    """x and y checked by :func:`._ksg._prepare`; z checked and converted alike."""
+def _prepare_xyz(x, y, z, n_neighbors, backend, discrete_target, discrete_conditioning,
+                 n_jobs, chunk_size):
+    """:func:`._ksg._prepare` of x and y, with z checked and converted alike:
+    ``(x, y, z, k, opts, like)``."""
     z = as_samples(z, "z") if discrete_conditioning else as_float_samples(z, "z")
     check_same_length(as_samples(x, "x"), z, ("x", "z"))
-    x, y, k, backend = _prepare(x, y, n_neighbors, backend,
-                                "y_discrete" if discrete_target else "y")
+    x, y, k, opts, like = _prepare(x, y, n_neighbors, backend,
+                                   "y_discrete" if discrete_target else "y",
+                                   n_jobs=n_jobs, chunk_size=chunk_size)
     z = z.detach()
-    if backend == "scipy":
+    if not isinstance(x, torch.Tensor):  # the scipy backend's NumPy arrays
         z = z.cpu().numpy() if discrete_conditioning else z.cpu().to(torch.float64).numpy()
-    return x, y, z, k
+    return x, y, z, k, opts, like
 
 
 def _estimates(blocks, y, z, k, discrete_target, discrete_conditioning, opts):

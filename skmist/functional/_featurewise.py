@@ -67,12 +67,11 @@ def featurewise_ksg(x, y, n_neighbors=3, *, discrete_features=False, discrete_ta
     >>> round(mi[0].item(), 1), bool(mi[1:].abs().max() < 0.05)
     (0.8, True)
     """
-    like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
     y_name = "y_discrete" if discrete_target else "y"
-    x, y, k, backend = _prepare(x, y, n_neighbors, backend, y_name)
+    x, y, k, opts, like = _prepare(x, y, n_neighbors, backend, y_name, n_jobs=n_jobs,
+                                   chunk_size=chunk_size)
     n_features = x.shape[1]
     discrete = np.broadcast_to(np.asarray(discrete_features, dtype=bool), (n_features,))
-    opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
     if discrete_target:
         groups = label_groups(y)
     else:

@@ -5,7 +5,7 @@ import math
 import torch
 from scipy.special import digamma
 
-from ._neighbors import as_float_samples, check_not_constant, check_same_length, column_std
+from ._neighbors import as_sample_pair, check_not_constant, column_std
 
 __all__ = ["gaussian_mi", "gaussian_mi_bias", "gaussian_mi_from_covariance"]
 
@@ -93,9 +93,7 @@ def gaussian_mi(x, y):
     H. Hotelling, "Relations between two sets of variates", Biometrika 28 (1936)
     (canonical correlations); Cover and Thomas (2006), theorem 8.4.1.
     """
-    x = as_float_samples(x, "x")
-    y = as_float_samples(y, "y")
-    check_same_length(x, y)
+    x, y = as_sample_pair(x, y)
     z = torch.cat([x, y.to(x.dtype)], dim=1)
     n, d = z.shape
     if n <= d:

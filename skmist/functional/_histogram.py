@@ -5,7 +5,7 @@ from numbers import Integral, Real
 
 import torch
 
-from ._neighbors import as_float_samples, as_samples, check_same_length, output_dtype
+from ._neighbors import as_sample_pair, as_samples, check_same_length, output_dtype
 
 __all__ = ["discrete_mi", "histogram_mi", "soft_histogram_mi"]
 
@@ -176,9 +176,7 @@ def histogram_mi(x, y, bins="sturges", *, correction=None):
     L. Paninski, "Estimation of entropy and mutual information", Neural Computation 15,
     1191-1253 (2003); G. A. Miller (1955), see :func:`discrete_mi`.
     """
-    x = as_float_samples(x, "x")
-    y = as_float_samples(y, "y")
-    check_same_length(x, y)
+    x, y = as_sample_pair(x, y)
     _check_correction(correction)
     codes_x, m_x = _row_codes(_bin_codes(x, bins))
     codes_y, _ = _row_codes(_bin_codes(y, bins))
@@ -244,9 +242,7 @@ def soft_histogram_mi(x, y, bins="sturges", bandwidth=0.25):
     C. O. Daub, R. Steuer, J. Selbig and S. Kloska, "Estimating mutual information using
     B-spline functions", BMC Bioinformatics 5, 118 (2004) (soft bin assignment).
     """
-    x = as_float_samples(x, "x")
-    y = as_float_samples(y, "y")
-    check_same_length(x, y)
+    x, y = as_sample_pair(x, y)
     if isinstance(bandwidth, bool) or not isinstance(bandwidth, Real) or not (
         0 < bandwidth < math.inf
     ):

@@ -5,12 +5,7 @@ from numbers import Real
 
 import torch
 
-from ._neighbors import (
-    as_float_samples,
-    check_not_constant,
-    check_same_length,
-    column_std,
-)
+from ._neighbors import as_sample_pair, check_not_constant, column_std
 
 __all__ = ["kde_mi"]
 
@@ -99,9 +94,7 @@ def kde_mi(x, y, bandwidth="scott", leave_one_out=False, *, chunk_size=None):
 def _kde_pointwise(x, y, bandwidth="scott", leave_one_out=False, chunk_size=None):
     """The per-sample terms ``log p(x_i, y_i) / (p_X(x_i) p_Y(y_i))`` of :func:`kde_mi`,
     shape ``(n,)``: the KDE's pointwise MI, whose mean is the estimate."""
-    x = as_float_samples(x, "x")
-    y = as_float_samples(y, "y")
-    check_same_length(x, y)
+    x, y = as_sample_pair(x, y)
     n, dx = x.shape
     if n < 2:
         raise ValueError(f"kde_mi needs at least 2 samples; got {n}")

@@ -13,6 +13,7 @@ import torch
 
 from ._neighbors import (
     as_float_samples,
+    as_sample_pair,
     as_samples,
     check_n_neighbors,
     check_same_length,
@@ -56,15 +57,21 @@ def _result(value, like):
     return value.to(dtype=output_dtype(like), device=like.device)
 
 
-def _prepare(x, y, n_neighbors, backend, y_name="y"):
-    """Checked inputs as float64 NumPy arrays (scipy backend) or tensors (torch).
+def _prepare(x, y, n_neighbors, backend, y_name="y", *, n_jobs=-1, chunk_size=None):
+    """``(x, y, k, opts, like)``: the checked inputs as float64 NumPy arrays (scipy
+    backend) or tensors (torch), k, the neighbour searches' keyword arguments, and the
+    tensor whose device and dtype the result takes (see :func:`_result`).
 
     ``y`` may be None, or labels (``y_name != "y"``), which keep their dtype.
     """
-    x = as_float_samples(x, "x")
-    if y is not None:
-        y = as_float_samples(y, y_name) if y_name == "y" else as_samples(y, y_name)
-        check_same_length(x, y, ("x", y_name))
+    like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
+    if y is None or y_name != "y":
+        x = as_float_samples(x, "x")
+        if y is not None:
+            y = as_samples(y, y_name)
+            check_same_length(x, y, ("x", y_name))
+    else:
+        x, y = as_sample_pair(x, y)
     k = check_n_neighbors(n_neighbors, x.shape[0])
     backend = resolve_backend(backend, x.device)
     x = x.detach()
@@ -74,7 +81,7 @@ def _prepare(x, y, n_neighbors, backend, y_name="y"):
         x = x.cpu().to(torch.float64).numpy()
         if y is not None:
             y = y.cpu().to(torch.float64).numpy() if y_name == "y" else y.cpu().numpy()
-    return x, y, k, backend
+    return x, y, k, dict(n_jobs=n_jobs, chunk_size=chunk_size), like
 
 
 def ksg(x, y, n_neighbors=3, variant=1, *, backend="auto", n_jobs=-1, chunk_size=None):
@@ -151,25 +158,9 @@ def _ksg_saturation(x, y, n_neighbors=3, variant=1, *, backend="auto", n_jobs=-1
     marginal ones), and the estimate is capped by the sample size near
     ``psi(n) - psi(k)``; for a finite MI the share falls to 0 as n grows.
     """
-    like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
-    x, y, k, backend = _prepare(x, y, n_neighbors, backend)
-    if variant not in (1, 2):
-        raise ValueError(f"variant must be 1 or 2; got {variant!r}")
-    n = x.shape[0]
-    z = _concat(x, y)
-    opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
-    if variant == 1:
-        mi, saturated = _ksg1_saturation(x, y, k, within_counter(x, **opts),
-                                         within_counter(y, **opts), opts)
-    else:
-        _, idx = knn(z, k, **opts)
-        eps_x = _row_max(abs(x[idx] - x[:, None, :]))
-        eps_y = _row_max(abs(y[idx] - y[:, None, :]))
-        count_x = count_within(x, eps_x, **opts) - 1
-        count_y = count_within(y, eps_y, **opts) - 1
-        average = (_digamma(count_x) + _digamma(count_y)).mean()
-        mi = _digamma(k) - 1.0 / k + _digamma(n) - average
-        saturated = _least_count_share(count_x, count_y, k)
+    x, y, k, opts, like = _prepare(x, y, n_neighbors, backend, n_jobs=n_jobs,
+                                   chunk_size=chunk_size)
+    mi, saturated = _ksg_from_counts(*_ksg_counts(x, y, k, variant, opts), k, variant)
     return _result(mi, like), saturated
 
 
@@ -181,30 +172,42 @@ def _ksg_local_terms(x, y, n_neighbors=3, variant=1, *, backend="auto", n_jobs=-
 
     A tensor of shape (n_samples,) on ``x``'s device, in float64.
     """
-    like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
-    x, y, k, backend = _prepare(x, y, n_neighbors, backend)
-    if variant not in (1, 2):
-        raise ValueError(f"variant must be 1 or 2; got {variant!r}")
-    n = x.shape[0]
-    opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
-    if variant == 1:
-        counts_x, counts_y = _ksg1_counts(x, y, k, within_counter(x, **opts),
-                                          within_counter(y, **opts), opts)
-        terms = _digamma(k) + _digamma(n) - (_digamma(counts_x) + _digamma(counts_y))
-    else:
-        _, idx = knn(_concat(x, y), k, **opts)
-        eps_x = _row_max(abs(x[idx] - x[:, None, :]))
-        eps_y = _row_max(abs(y[idx] - y[:, None, :]))
-        counts_x = count_within(x, eps_x, **opts) - 1
-        counts_y = count_within(y, eps_y, **opts) - 1
-        terms = (_digamma(k) - 1.0 / k + _digamma(n)
-                 - (_digamma(counts_x) + _digamma(counts_y)))
+    x, y, k, opts, like = _prepare(x, y, n_neighbors, backend, n_jobs=n_jobs,
+                                   chunk_size=chunk_size)
+    counts_x, counts_y = _ksg_counts(x, y, k, variant, opts)
+    terms = _ksg_constant(k, x.shape[0], variant) - (_digamma(counts_x) + _digamma(counts_y))
     return torch.as_tensor(terms, dtype=torch.float64).to(like.device)
 
 
-def _least_count_share(count_x, count_y, k):
-    """The share of samples whose count in x or in y is the least possible, k."""
-    return float(((count_x <= k) | (count_y <= k)).sum()) / count_x.shape[0]
+def _ksg_counts(x, y, k, variant, opts):
+    """The marginal counts whose digammas KSG averages: ``(n_x + 1, n_y + 1)`` for
+    variant 1 (strictly within the joint radius), ``(n_x, n_y)`` for variant 2 (within
+    each marginal's own radius)."""
+    if variant not in (1, 2):
+        raise ValueError(f"variant must be 1 or 2; got {variant!r}")
+    if variant == 1:
+        return _ksg1_counts(x, y, k, within_counter(x, **opts), within_counter(y, **opts),
+                            opts)
+    _, idx = knn(_concat(x, y), k, **opts)
+    eps_x = _row_max(abs(x[idx] - x[:, None, :]))
+    eps_y = _row_max(abs(y[idx] - y[:, None, :]))
+    return count_within(x, eps_x, **opts) - 1, count_within(y, eps_y, **opts) - 1
+
+
+def _ksg_constant(k, n, variant):
+    """What KSG's estimate adds to minus the counts' digammas: ``psi(k) + psi(N)``
+    (variant 1), ``psi(k) - 1/k + psi(N)`` (variant 2)."""
+    if variant == 1:
+        return _digamma(k) + _digamma(n)
+    return _digamma(k) - 1.0 / k + _digamma(n)
+
+
+def _ksg_from_counts(counts_x, counts_y, k, variant=1):
+    """KSG's estimate from the marginal counts of :func:`_ksg_counts`, and the share of
+    samples whose count in x or in y is the least possible, k."""
+    average = (_digamma(counts_x) + _digamma(counts_y)).mean()
+    mi = _ksg_constant(k, counts_x.shape[0], variant) - average
+    return mi, float(((counts_x <= k) | (counts_y <= k)).sum()) / counts_x.shape[0]
 
 
 def _ksg1_counts(x, y, k, count_x, count_y, opts):
@@ -223,10 +226,7 @@ def _ksg1_saturation(x, y, k, count_x, count_y, opts):
     """:func:`_ksg1` and the share of samples with the least counts (see
     :func:`_ksg_saturation`)."""
     # n_x + 1 is the count with the point itself; its least value is k.
-    counts_x, counts_y = _ksg1_counts(x, y, k, count_x, count_y, opts)
-    average = (_digamma(counts_x) + _digamma(counts_y)).mean()
-    mi = _digamma(k) + _digamma(x.shape[0]) - average
-    return mi, _least_count_share(counts_x, counts_y, k)
+    return _ksg_from_counts(*_ksg1_counts(x, y, k, count_x, count_y, opts), k)
 
 
 def ksg_cd(x, y_discrete, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_size=None):
@@ -265,9 +265,8 @@ def ksg_cd(x, y_discrete, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_siz
     B. C. Ross, "Mutual information between discrete and continuous data sets",
     PLoS ONE 9(2), e87357 (2014).
     """
-    like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
-    x, labels, k, backend = _prepare(x, y_discrete, n_neighbors, backend, "y_discrete")
-    opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
+    x, labels, k, opts, like = _prepare(x, y_discrete, n_neighbors, backend, "y_discrete",
+                                        n_jobs=n_jobs, chunk_size=chunk_size)
     return _result(_ross(x, label_groups(labels), k, opts), like)
 
 
@@ -367,11 +366,10 @@ def mixed_ksg(x, y, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_size=None
     W. Gao, S. Kannan, S. Oh and P. Viswanath, "Estimating mutual information for
     discrete-continuous mixtures", NeurIPS 2017, Algorithm 1.
     """
-    like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
-    x, y, k, backend = _prepare(x, y, n_neighbors, backend)
+    x, y, k, opts, like = _prepare(x, y, n_neighbors, backend, n_jobs=n_jobs,
+                                   chunk_size=chunk_size)
     n = x.shape[0]
     z = _concat(x, y)
-    opts = dict(n_jobs=n_jobs, chunk_size=chunk_size)
     rho = kth_neighbor_distance(z, k, **opts)
     # strictly_below(0) is 0, so one radius serves both cases: strictly inside rho > 0,
     # exact copies at rho = 0.
@@ -418,13 +416,13 @@ def kl_entropy(x, n_neighbors=3, *, metric="chebyshev", backend="auto", n_jobs=-
     L. F. Kozachenko and N. N. Leonenko, "Sample estimate of the entropy of a random
     vector", Probl. Peredachi Inf. 23(2), 9-16 (1987); Kraskov et al. (2004), eq. (20).
     """
-    like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
     if metric not in ("chebyshev", "euclidean"):
         raise ValueError(f"metric must be 'chebyshev' or 'euclidean'; got {metric!r}")
-    x, _, k, backend = _prepare(x, None, n_neighbors, backend)
+    x, _, k, opts, like = _prepare(x, None, n_neighbors, backend, n_jobs=n_jobs,
+                                   chunk_size=chunk_size)
     n, d = x.shape
     p = math.inf if metric == "chebyshev" else 2
-    r = kth_neighbor_distance(x, k, p=p, n_jobs=n_jobs, chunk_size=chunk_size)
+    r = kth_neighbor_distance(x, k, p=p, **opts)
     n_zero = int((r == 0).sum())
     if n_zero:
         raise ValueError(

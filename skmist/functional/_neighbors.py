@@ -78,6 +78,15 @@ def as_float_samples(value, name):
     return t
 
 
+def as_sample_pair(x, y, names=("x", "y")):
+    """``x`` and ``y`` as :func:`as_float_samples`, checked by :func:`check_same_length`:
+    the inputs of every estimate of I(x; y) on continuous samples."""
+    x = as_float_samples(x, names[0])
+    y = as_float_samples(y, names[1])
+    check_same_length(x, y, names)
+    return x, y
+
+
 def check_same_length(x, y, names=("x", "y")):
     if x.shape[0] != y.shape[0]:
         raise ValueError(
