@@ -21,6 +21,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
+from .._docstrings import fill_doc
 from .._neural import NeuralMIEstimator
 from ..base import MIEstimator, _column_mask, resolve_device
 from ..functional._bounds import standard_error
@@ -28,7 +29,8 @@ from ..functional._conditional import _conditional_ksg_saturation
 from ..functional._neighbors import check_not_constant
 from ._discriminative import SMILEEstimator
 from ._nonparametric import (
-    _COMMON_ATTRIBUTES,
+    _ATTRIBUTES,
+    _KSG_SEARCH_PARAMETERS,
     KSGEstimator,
     _KSGDiagnostics,
     _KSGFamily,
@@ -92,6 +94,7 @@ def _take_columns(X, mask):
     return X[:, mask]
 
 
+@fill_doc(search=_KSG_SEARCH_PARAMETERS, attributes=_ATTRIBUTES)
 class ConditionalKSGEstimator(_KSGFamily):
     """Frenzel-Pompe k-nearest-neighbour estimator of conditional MI I(X; y | Z).
 
@@ -144,12 +147,7 @@ class ConditionalKSGEstimator(_KSGFamily):
         per column, to break ties; 0 adds none.
     random_state : int, RandomState instance or None, default=None
         Draws the jitter.
-    backend : {"auto", "scipy", "torch"}, default="auto"
-        Neighbour search, see :func:`skmist.functional.ksg`.
-    device : str, default="cpu"
-        Torch device of the computation; on ``"cuda"`` the torch backend runs there.
-    n_jobs : int, default=-1
-        Threads of the tree queries; -1 uses all cores.
+    {search}
 
     Attributes
     ----------
@@ -269,10 +267,6 @@ class ConditionalKSGEstimator(_KSGFamily):
         )
         return float(mi), _KSGDiagnostics(saturated, tied, x.shape[0], n_distinct, drowned)
 
-
-ConditionalKSGEstimator.__doc__ = ConditionalKSGEstimator.__doc__.replace(
-    "{attributes}", _COMMON_ATTRIBUTES
-)
 
 
 class ChainRuleCMIEstimator(MIEstimator):

@@ -21,6 +21,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .. import functional as F
+from .._docstrings import fill_doc
 from .._neural import UnreliableEstimateWarning, _check_pointwise
 from ..base import (
     MIEstimator, _column_mask, fingerprint, resolve_device, same_fingerprint, user_stacklevel,
@@ -34,8 +35,9 @@ from ..functional._histogram import (
 )
 from ..functional._kde import _kde_pointwise
 from ..functional._ksg import _ksg_local_terms, _ksg_saturation
-from ..functional._neighbors import check_not_constant, column_std, rank_normal_scores
-from ._quantized import _warn_if_bias_rivals, _warn_if_plugin_biased
+from ..functional._jitter import jitter_amplitude
+from ..functional._neighbors import check_not_constant, column_std
+from ._quantized import _target_tensor, _x_tensor, _warn_if_bias_rivals, _warn_if_plugin_biased
 
 __all__ = ["GaussianEstimator", "HistogramEstimator", "KDEEstimator", "KSGEstimator"]
 
@@ -309,22 +311,19 @@ class _NonparametricEstimator(MIEstimator):
         return self._estimate(X, y)
 
     def _x_tensor(self, X):
-        x = X if isinstance(X, torch.Tensor) else torch.as_tensor(np.array(X, dtype=np.float64))
-        return x.to(device=self.device_, dtype=torch.float64)
+        return _x_tensor(X, self.device_)
 
     def _y_tensor(self, y):
         """A continuous y as a float64 2-D tensor, or the codes of a categorical y."""
-        if self.y_categories_ is not None:
-            return torch.as_tensor(np.asarray(y), device=self.device_)
-        t = y if isinstance(y, torch.Tensor) else torch.as_tensor(np.array(y, dtype=np.float64))
-        return t.to(device=self.device_, dtype=torch.float64).reshape(len(t), -1)
+        return _target_tensor(y, self.device_, self.y_categories_ is not None)
 
 
 def _rows_of(y, rows):
     return torch.as_tensor(rows) if isinstance(y, torch.Tensor) else rows
 
 
-_COMMON_ATTRIBUTES = """mi_ : float
+_ATTRIBUTES = """
+    mi_ : float
         MI estimate in nats on the training data.
     device_ : torch.device
         Where the estimate is computed.
@@ -333,7 +332,28 @@ _COMMON_ATTRIBUTES = """mi_ : float
     feature_names_in_ : ndarray of str
         Column names of X, when X is a DataFrame with string column names.
     y_categories_ : ndarray or None
-        Categories of a categorical y."""
+        Categories of a categorical y.
+"""
+
+
+def _device_parameter(default):
+    """The ``device`` entry: every estimator takes the same values, and only the
+    default differs (where the computation runs unless told)."""
+    return f"""
+    device : str, default="{default}"
+        Torch device of the computation: "cpu", "cuda", "cuda:<index>", or "auto" for
+        CUDA when available, else the CPU."""
+
+
+# KSGEstimator's and ConditionalKSGEstimator's neighbour search.
+_KSG_SEARCH_PARAMETERS = """
+    backend : {"auto", "scipy", "torch"}, default="auto"
+        Neighbour search, see :func:`skmist.functional.ksg`: with ``"auto"``, the CPU's
+        trees (on the default device, whose estimates are scikit-learn's to the digit)
+        or the torch backend's brute-force search on another device.""" + \
+    _device_parameter("cpu") + """
+    n_jobs : int, default=-1
+        Threads of the tree queries (scipy's ``workers``); -1 uses all cores."""
 
 
 class _KSGFamily(_NonparametricEstimator):
@@ -354,6 +374,7 @@ class _KSGFamily(_NonparametricEstimator):
         return value
 
 
+@fill_doc(search=_KSG_SEARCH_PARAMETERS, attributes=_ATTRIBUTES)
 class KSGEstimator(_KSGFamily):
     """Kraskov-Stögbauer-Grassberger k-nearest-neighbour MI estimator.
 
@@ -374,14 +395,10 @@ class KSGEstimator(_KSGFamily):
     -0.49 in 10 + 10; with MI 0.5 nats in 10 + 10, -0.25).
     ``score`` recomputes the estimate on the data it is given; GridSearchCV over
     ``n_neighbors`` by score is not meaningful (larger k trades variance for bias).
-    ``score_samples`` gives the local terms of continuous X and y, recomputed likewise
-    with this estimator's scaling, jitter and ``n_neighbors``: ``psi(k) + psi(N) -
-    psi(n_x(i) + 1) - psi(n_y(i) + 1)`` (variant 1, Kraskov et al. 2004, eq. 8; eq. 9's
-    terms for variant 2); with an integer ``random_state`` their mean is ``score`` on
-    the same data.
-
-    ``score_samples`` gives the local KSG terms (pointwise MI) of continuous X and y,
-    ``psi(k) + psi(N) - psi(n_x + 1) - psi(n_y + 1)`` per sample for variant 1; their
+    ``score_samples`` gives the local terms (pointwise MI) of continuous X and y,
+    recomputed likewise with this estimator's scaling, jitter and ``n_neighbors``:
+    ``psi(k) + psi(N) - psi(n_x(i) + 1) - psi(n_y(i) + 1)`` (variant 1, Kraskov et al.
+    2004, eq. 8; eq. 9's terms for variant 2); with an integer ``random_state`` their
     mean is ``score`` on the same data. Each term is a noisy estimate (k neighbours):
     on a Gaussian pair (correlation 0.8, n = 1,000, k = 3) they correlate at 0.80
     with the true pointwise MI.
@@ -411,12 +428,7 @@ class KSGEstimator(_KSGFamily):
         per column, to break ties (scikit-learn's value); 0 adds none.
     random_state : int, RandomState instance or None, default=None
         Draws the jitter, in scikit-learn's order (X's continuous columns, then y).
-    backend : {"auto", "scipy", "torch"}, default="auto"
-        Neighbour search, see :func:`skmist.functional.ksg`.
-    device : str, default="cpu"
-        Torch device of the computation; on ``"cuda"`` the torch backend runs there.
-    n_jobs : int, default=-1
-        Threads of the tree queries; -1 uses all cores.
+    {search}
 
     Attributes
     ----------
@@ -499,27 +511,10 @@ class KSGEstimator(_KSGFamily):
                             kinds="a bool, a boolean mask or integer column indices")
 
     def _jitter(self, t, rng):
-        """scikit-learn's preprocessing of continuous columns: scale, then noise."""
-        return self._jitter_with(t, self._noise_draw(tuple(t.shape), rng))
-
-    def _noise_draw(self, shape, rng):
-        """The standard normal noise ``_jitter`` adds (``None``: none), as an ndarray."""
-        if self.noise > 0 and not self.mixed:
-            return rng.standard_normal(size=shape)
-        return None
-
-    def _jitter_with(self, t, draw):
-        """``_jitter`` with its noise already drawn: column j needs only ``draw[:, j]``,
-        so blocks of columns can be preprocessed apart (and in parallel)."""
-        if self.scale == "quantile":
-            t = rank_normal_scores(t)
-        elif self.scale:
-            std = column_std(t)
-            t = t / torch.where(std > 0, std, torch.ones_like(std))
-        if draw is not None:
-            amplitude = torch.clamp(t.abs().mean(dim=0), min=1.0) * self.noise
-            t = t + amplitude * torch.as_tensor(draw, device=t.device)
-        return t
+        """scikit-learn's preprocessing of continuous columns: scale, then noise (none
+        with ``mixed``)."""
+        return F.ksg_jitter(t, 0.0 if self.mixed else self.noise, scale=self.scale,
+                            random_state=rng)
 
     def _compute(self, X, y):
         """``(estimate, _KSGDiagnostics)``: the share of samples with least marginal
@@ -583,19 +578,22 @@ class KSGEstimator(_KSGFamily):
         std = column_std(t)
         spread = torch.where(std > 0, std, torch.ones_like(std))
         scaled = t / spread if self.scale else t
-        amplitude = torch.clamp(scaled.abs().mean(dim=0), min=1.0) * self.noise
+        amplitude = jitter_amplitude(scaled, self.noise)
         return amplitude > 0.2 * (1.0 if self.scale else std)
 
 
+@fill_doc(device=_device_parameter("auto"), attributes=_ATTRIBUTES)
 class KDEEstimator(_NonparametricEstimator):
     """Gaussian kernel density MI estimator; the function is differentiable.
 
     :func:`skmist.functional.kde_mi`: the average log density ratio of a product-
     Gaussian KDE of (X, y) and its marginals; ``score_samples`` gives the ratio of each
-    row, ``log p(x_i, y_i) / (p_X(x_i) p_Y(y_i))``, whose mean is ``score``. Leave-one-out (the default) is biased
-    towards 0; resubstitution upwards, more so in high dimension (measured at n = 5000,
-    MI 1 nat, 3 + 3 dimensions, Scott's rule: -0.15 and +0.25). Choose the bandwidth by
-    likelihood, never by this score: resubstitution MI grows as the bandwidth shrinks.
+    row, ``log p(x_i, y_i) / (p_X(x_i) p_Y(y_i))``, whose mean is ``score``.
+    Leave-one-out (the default) is biased towards 0; resubstitution upwards, more so in
+    high dimension (measured at n = 5000, MI 1 nat, 3 + 3 dimensions, Scott's rule:
+    -0.15 and +0.25). Choose the bandwidth by likelihood, never by this score:
+    resubstitution MI grows as the bandwidth shrinks.
+    Costs O(n^2), on the GPU where there is one (the default ``device="auto"``).
 
     Parameters
     ----------
@@ -603,8 +601,7 @@ class KDEEstimator(_NonparametricEstimator):
         Kernel width, see :func:`skmist.functional.kde_mi`.
     leave_one_out : bool, default=True
         Drop each sample from its own density estimate.
-    device : str, default="auto"
-        Torch device; ``"auto"`` is CUDA when available. Costs O(n^2) there.
+    {device}
 
     Attributes
     ----------
@@ -658,6 +655,7 @@ class KDEEstimator(_NonparametricEstimator):
         return value
 
 
+@fill_doc(device=_device_parameter("cpu"), attributes=_ATTRIBUTES)
 class HistogramEstimator(_NonparametricEstimator):
     """Plug-in MI of binned data, hard or soft (kernel-assigned, differentiable) bins.
 
@@ -679,8 +677,7 @@ class HistogramEstimator(_NonparametricEstimator):
         Width of the soft bins' kernel in bin widths; ignored when ``soft=False``.
     correction : {None, "miller-madow"}, default=None
         First-order bias correction of the hard plug-in; not with ``soft=True``.
-    device : str, default="cpu"
-        Torch device of the computation.
+    {device}
 
     Attributes
     ----------
@@ -741,6 +738,7 @@ class HistogramEstimator(_NonparametricEstimator):
         return float(F.histogram_mi(x, y, self.bins, correction=self.correction))
 
 
+@fill_doc(device=_device_parameter("cpu"), attributes=_ATTRIBUTES)
 class GaussianEstimator(_NonparametricEstimator):
     """MI of the Gaussian with the data's covariance: the linear (CCA) baseline.
 
@@ -758,8 +756,7 @@ class GaussianEstimator(_NonparametricEstimator):
 
     Parameters
     ----------
-    device : str, default="cpu"
-        Torch device of the computation.
+    {device}
 
     Attributes
     ----------
@@ -858,6 +855,3 @@ def _joint_rows(x, y):
     """The rows of (x, y) side by side, y (labels or values) in x's dtype."""
     return torch.cat([x, y.reshape(len(y), -1).to(x.dtype)], 1)
 
-
-for _cls in (KSGEstimator, KDEEstimator, HistogramEstimator, GaussianEstimator):
-    _cls.__doc__ = _cls.__doc__.replace("{attributes}", _COMMON_ATTRIBUTES)

@@ -84,6 +84,20 @@ def _warn_if_bias_rivals(estimator, value, bias, source, formula, remedy, stackl
     )
 
 
+def _x_tensor(X, device):
+    """Validated X as a float64 tensor on ``device``."""
+    x = X if isinstance(X, torch.Tensor) else torch.as_tensor(np.array(X, dtype=np.float64))
+    return x.to(device=device, dtype=torch.float64)
+
+
+def _target_tensor(y, device, categorical):
+    """Validated y on ``device``: the codes of a categorical y, else a float64 2-D
+    tensor."""
+    if categorical:
+        return torch.as_tensor(np.asarray(y), device=device)
+    return _x_tensor(y, device).reshape(len(y), -1)
+
+
 class _Codebook(nn.Module):
     """Nearest-centre quantization ``(n, d) -> (n,)`` codes, and its soft version."""
 
@@ -337,12 +351,8 @@ class BinnedEstimator(MIEstimator):
         return value, float(standard_error(terms))
 
     def _tensors(self, X, y):
-        x = X if isinstance(X, torch.Tensor) else torch.as_tensor(np.array(X, dtype=np.float64))
-        x = x.to(self.device_, torch.float64)
-        if self.y_categories_ is not None:
-            return x, torch.as_tensor(np.asarray(y), device=self.device_)
-        t = y if isinstance(y, torch.Tensor) else torch.as_tensor(np.array(y, dtype=np.float64))
-        return x, t.to(self.device_, torch.float64).reshape(len(t), -1)
+        return (_x_tensor(X, self.device_),
+                _target_tensor(y, self.device_, self.y_categories_ is not None))
 
     def _codes(self, x, y):
         codes_x = self.codebook_x_.codes((x - self.x_loc_) / self.x_scale_)
