@@ -12,7 +12,7 @@ from importlib.metadata import version as _version
 
 from . import datasets, functional, nn, timeseries
 from ._estimate import MIResult, estimate_mi
-from ._neural import UnreliableEstimateWarning
+from ._neural import NeuralMIEstimator, UnreliableEstimateWarning
 from ._scoring import conservative_mi_scorer
 from .estimators import *  # noqa: F401,F403
 from .estimators import __all__ as _estimators_all
@@ -27,6 +27,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
 __all__ = [
     "MIResult",
     "MutualInfoSelector",
+    "NeuralMIEstimator",
     "UnreliableEstimateWarning",
     "__version__",
     "conditional_log_likelihood_scorer",

@@ -1,16 +1,6 @@
-"""fit, partial_fit and score for every estimator with a trained torch model.
-
-A subclass names its model and its loss; this class does the rest through the one
-training loop in :mod:`skmist._training`:
-
-* ``_build_model(x_features, y_features) -> torch.nn.Module``
-* ``_batch_loss(model, x, y) -> 0-dim tensor`` on a standardized minibatch
-* ``_evaluation_terms(model, x, y, generator) -> (n, m) tensor`` of per-row terms on
-  standardized data, computed in chunks under ``torch.inference_mode``; ``generator``
-  is a CPU generator, so every device draws the same randomness
-* ``_reduce_terms(terms) -> 0-dim tensor``: the estimate from the per-row terms
-* ``_pointwise_terms(model, x, y, generator) -> (n,) tensor``, optional: pointwise MI
-  (``score_samples``), with ``_pointwise_unavailable`` returning ``None`` where defined
+"""The base of every estimator with a trained torch model: :class:`NeuralMIEstimator`
+gives fit, partial_fit, score, estimate and score_samples through the one training loop
+in :mod:`skmist._training`; its docstring lists the hooks a subclass implements.
 """
 
 import math
@@ -32,7 +22,7 @@ from .base import (
     MIEstimator, UnreliableEstimateWarning, check_dtype_range, resolve_device, resolve_dtype,
     fingerprint, same_fingerprint, user_stacklevel,
 )
-from .functional._bounds import standard_error
+from .functional._bounds import _influence_mean, _reduce_mean, standard_error
 
 __all__ = ["NeuralMIEstimator", "UnreliableEstimateWarning"]
 
@@ -59,6 +49,15 @@ def chunk_rows(bytes_per_row):
     return max(1, int(budget // max(1, bytes_per_row)))
 
 
+def store_params(estimator, arguments):
+    """Store each ``__init__`` argument unchanged under its own name (scikit-learn's
+    convention), from the ``__init__``'s ``locals()``: the signature lists the
+    parameters once, and no line of assignments repeats it."""
+    for name, value in arguments.items():
+        if name not in ("self", "__class__"):  # __class__: where __init__ calls super()
+            setattr(estimator, name, value)
+
+
 def _check_pointwise(estimator):
     """``available_if``'s check of ``score_samples``: an AttributeError saying why an
     estimator has no pointwise MI (scikit-learn chains it to the one it raises)."""
@@ -69,7 +68,102 @@ def _check_pointwise(estimator):
 
 
 class NeuralMIEstimator(MIEstimator):
-    """Shared machinery of trained estimators (see the module docstring)."""
+    """Base class of the trained estimators: a torch model, a loss, and an estimate.
+
+    Every trained estimator in skmist (the critics, the densities, the diffusions)
+    is a subclass: this class owns validation, standardization, the held-out split,
+    the one training loop (minibatches on the device, AdamW, early stopping, the
+    history, Ctrl-C), seeding, chunked evaluation, the standard error and the
+    warnings, so that ``fit``, ``partial_fit``, ``score``, ``estimate`` and
+    ``score_samples`` behave alike everywhere. A subclass says what is trained and
+    what is estimated, on standardized tensors:
+
+    * ``_build_model(x_features, y_features)``: the ``torch.nn.Module`` to train,
+      built on the CPU under a seeded RNG (moved to the device and dtype here).
+    * ``_batch_loss(model, x, y)``: the training objective, a 0-dim tensor that is
+      minimised, on a minibatch.
+    * ``_evaluation_terms(model, x, y, generator)``: per-row terms ``(n,)`` or
+      ``(n, m)`` of the estimate, computed under ``torch.inference_mode`` in chunks
+      of rows; ``generator`` is a seeded CPU generator for any draws (negatives,
+      noise), so every device draws the same.
+    * ``_reduce_terms(terms)`` and ``_influence_terms(terms)``: the estimate from
+      the terms, and each row's influence on it for the standard error; the
+      defaults are the mean and the terms themselves.
+    * the class attribute ``_mi_bound`` (``"lower"``, ``"upper"``, ``"estimate"`` or
+      ``"biased"``; see :class:`skmist.base.MITags`), and ``_parameter_constraints``
+      extended with the subclass's own parameters.
+
+    Optional hooks: ``_pointwise_terms(model, x, y, generator)`` for
+    ``score_samples`` (pointwise MI per row) together with ``_pointwise_unavailable``
+    returning ``None``; ``_validation_score`` and ``_validation_name`` for what early
+    stopping maximises (default: the estimate); ``_make_scheduler`` for a learning
+    rate schedule; ``_on_initialized`` for state kept next to the model.
+
+    A subclass with extra parameters lists all of its parameters in its own
+    ``__init__`` (scikit-learn reads them from the signature); one without extra
+    parameters inherits this one. See "Writing your own estimator" in the user
+    guide for a complete subclass.
+
+    Parameters
+    ----------
+    max_iter : int, default=4000
+        Maximum number of optimisation steps.
+    batch_size : int, default=128
+        Samples per step; clipped to the number of training samples.
+    learning_rate : float, default=1e-3
+        AdamW step size.
+    weight_decay : float, default=0.0
+        AdamW weight decay.
+    validation_fraction : float, default=0.2
+        Share of the data held out for early stopping and ``mi_``; with fewer than
+        two rows to hold out, all rows train and ``mi_`` is the training estimate.
+    n_iter_no_change : int or None, default=300
+        Stop when the smoothed held-out validation score has not improved by more
+        than ``tol`` for this many steps, and keep the weights of its best step;
+        ``None`` trains ``max_iter`` steps.
+    tol : float, default=0.0
+        Improvement of the smoothed validation score that resets the patience.
+    standardize : bool or "quantile", default=True
+        Centre and scale X and y with training statistics; ``"quantile"`` maps
+        each column through its training CDF to normal scores instead.
+    discrete_target : bool or "auto", default="auto"
+        Treat y as categorical (one-hot). ``"auto"`` does so for strings, booleans
+        and categoricals.
+    device : str, default="auto"
+        Torch device; ``"auto"`` is CUDA when available, else the CPU.
+    dtype : {"float32", "float64"}, default="float32"
+        Floating point type of the model and data.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the validation split, the initial weights, the batches and the draws
+        of the evaluation, each from its own seed. The global torch RNG is left as it
+        was.
+    verbose : bool, default=False
+        Show a progress bar during fit.
+
+    Attributes
+    ----------
+    mi_ : float
+        MI estimate in nats on the validation split (``_estimate_name`` names
+        another attribute for an estimator of something else, e.g. ``entropy_``).
+    model_ : torch.nn.Module
+        The trained model, on standardized inputs.
+    history_ : pandas.DataFrame
+        Training curve: iteration, loss and the validation score.
+    n_iter_ : int
+        Optimisation steps taken.
+    device_ : torch.device
+        Where the model lives.
+    n_features_in_ : int
+        Number of columns of X.
+    feature_names_in_ : ndarray of str
+        Column names of X, when X is a DataFrame with string column names.
+    y_categories_ : ndarray or None
+        Categories of a categorical y, in one-hot order.
+
+    See Also
+    --------
+    SMILEEstimator, DoEEstimator, MINDEEstimator : subclasses of each family.
+    """
 
     _parameter_constraints = {
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -86,6 +180,25 @@ class NeuralMIEstimator(MIEstimator):
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
+
+    def __init__(
+        self,
+        *,
+        max_iter=4000,
+        batch_size=128,
+        learning_rate=1e-3,
+        weight_decay=0.0,
+        validation_fraction=0.2,
+        n_iter_no_change=300,
+        tol=0.0,
+        standardize=True,
+        discrete_target="auto",
+        device="auto",
+        dtype="float32",
+        random_state=None,
+        verbose=False,
+    ):
+        store_params(self, locals())
 
     # --- public API -------------------------------------------------------------------
 
@@ -148,7 +261,7 @@ class NeuralMIEstimator(MIEstimator):
         result = self._train(x_train, y_train, self.max_iter, validate, self.n_iter_no_change)
         self.n_iter_ = result.n_iter
         self.history_ = result.history()
-        self.mi_ = self._checked_estimate(x_val, y_val)
+        setattr(self, self._estimate_name, self._checked_estimate(x_val, y_val))
         self._reraise_interrupt(result, "fit", stacklevel=4)
         return self
 
@@ -180,7 +293,7 @@ class NeuralMIEstimator(MIEstimator):
         result = self._train(x, y, steps, None, None, start_iter=self.n_iter_)
         self.n_iter_ += result.n_iter
         self.history_ = result.history(self.history_)
-        self.mi_ = self._checked_estimate(x, y)
+        setattr(self, self._estimate_name, self._checked_estimate(x, y))
         self._reraise_interrupt(result, "partial_fit", stacklevel=3)
         return self
 
@@ -434,7 +547,7 @@ class NeuralMIEstimator(MIEstimator):
         warnings.warn(
             f"{type(self).__name__}.{method} was interrupted after {result.n_iter} "
             f"iterations; the estimator keeps the best weights found so far, with "
-            f"{self._estimate_name}={self.mi_:.4g} nats, history_ and "
+            f"{self._estimate_name}={getattr(self, self._estimate_name):.4g} nats, history_ and "
             f"n_iter_={self.n_iter_} for them.",
             ConvergenceWarning,
             stacklevel=stacklevel,
@@ -449,7 +562,8 @@ class NeuralMIEstimator(MIEstimator):
     def _estimate(self, x, y):
         return self._reduce_terms(self._terms_on(x, y))
 
-    # The fitted attribute that holds the estimate, as messages name it.
+    # The fitted attribute that fit and partial_fit store the estimate in (an entropy
+    # estimator's is entropy_), as messages name it.
     _estimate_name = "mi_"
 
     # What early stopping maximises on the validation split, and its name in
@@ -479,6 +593,10 @@ class NeuralMIEstimator(MIEstimator):
 
     def _on_initialized(self):
         """Hook for per-fit state a subclass keeps next to its model."""
+
+    # The estimate of a mean of per-row terms, and each row's influence on it.
+    _reduce_terms = staticmethod(_reduce_mean)
+    _influence_terms = staticmethod(_influence_mean)
 
 
 def _raw_dtype(device):
