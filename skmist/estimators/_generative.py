@@ -13,9 +13,10 @@ from numbers import Integral, Real
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._neural import NeuralMIEstimator, chunk_rows
+from .._docstrings import fill_doc
+from .._neural import NeuralMIEstimator, chunk_rows, store_params
 from ..base import resolve_dtype
-from ..functional import _bounds, _generative
+from ..functional import _generative
 from ..functional._neighbors import check_not_constant
 from ..nn import CategoricalDensity, FlowDensity, GaussianDensity, MixtureDensity
 from ._critic import _ShiftedNegatives
@@ -107,6 +108,8 @@ _ATTRIBUTES = """mi_ : float
 
 
 def _fill_doc(cls):
+    """The old ``str.format`` templating, kept only for ``_hybrid.py``, whose docstring
+    escapes its braces for it; this module's classes use :func:`fill_doc`."""
     cls.__doc__ = cls.__doc__.format(
         parameters=_PARAMETERS, negatives=_NEGATIVES, attributes=_ATTRIBUTES
     )
@@ -166,8 +169,6 @@ class _DensityEstimator(NeuralMIEstimator):
         "hidden_dims": [tuple, list],
         "activation": [str],
     }
-    _reduce_terms = staticmethod(_bounds._reduce_mean)
-    _influence_terms = staticmethod(_bounds._influence_mean)
     _validation_name = "validation_log_likelihood"
 
     def __init__(
@@ -193,25 +194,7 @@ class _DensityEstimator(NeuralMIEstimator):
         random_state=None,
         verbose=False,
     ):
-        self.density = density
-        self.covariance = covariance
-        self.n_components = n_components
-        self.n_transforms = n_transforms
-        self.hidden_dims = hidden_dims
-        self.activation = activation
-        self.max_iter = max_iter
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
-        self.standardize = standardize
-        self.discrete_target = discrete_target
-        self.device = device
-        self.dtype = dtype
-        self.random_state = random_state
-        self.verbose = verbose
+        store_params(self, locals())
 
     # --- public API -------------------------------------------------------------------
 
@@ -327,7 +310,7 @@ class _DensityEstimator(NeuralMIEstimator):
         return self._evaluation_terms(model, x, y, generator)
 
 
-@_fill_doc
+@fill_doc(parameters=_PARAMETERS, attributes=_ATTRIBUTES)
 class BAEstimator(_DensityEstimator):
     """Barber-Agakov lower bound on MI, from a learned q(y | x) and the true H(y).
 
@@ -422,16 +405,7 @@ class BAEstimator(_DensityEstimator):
         verbose=False,
         entropy_y=None,
     ):
-        super().__init__(
-            density=density, covariance=covariance, n_components=n_components,
-            n_transforms=n_transforms, hidden_dims=hidden_dims, activation=activation,
-            max_iter=max_iter, batch_size=batch_size, learning_rate=learning_rate,
-            weight_decay=weight_decay, validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change, tol=tol, standardize=standardize,
-            discrete_target=discrete_target, device=device, dtype=dtype,
-            random_state=random_state, verbose=verbose,
-        )
-        self.entropy_y = entropy_y
+        store_params(self, locals())
 
     def _build_densities(self, x_features, y_features):
         labels = self._y_is_categorical()
@@ -478,7 +452,7 @@ class BAEstimator(_DensityEstimator):
         return _generative._ba_terms(log_q, self.entropy_y)
 
 
-@_fill_doc
+@fill_doc(parameters=_PARAMETERS, attributes=_ATTRIBUTES)
 class DoEEstimator(_DensityEstimator):
     """Difference of entropies: MI from a learned q(y | x) and a learned q(y).
 
@@ -547,7 +521,7 @@ class DoEEstimator(_DensityEstimator):
         )
 
 
-@_fill_doc
+@fill_doc(parameters=_PARAMETERS, attributes=_ATTRIBUTES)
 class GMEstimator(_DensityEstimator):
     """MI from generative models of the joint q(x, y) and of the marginals q(x), q(y).
 
@@ -674,16 +648,7 @@ class _ContrastiveDensityEstimator(_DensityEstimator):
         verbose=False,
         n_negatives=127,
     ):
-        super().__init__(
-            density=density, covariance=covariance, n_components=n_components,
-            n_transforms=n_transforms, hidden_dims=hidden_dims, activation=activation,
-            max_iter=max_iter, batch_size=batch_size, learning_rate=learning_rate,
-            weight_decay=weight_decay, validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change, tol=tol, standardize=standardize,
-            discrete_target=discrete_target, device=device, dtype=dtype,
-            random_state=random_state, verbose=verbose,
-        )
-        self.n_negatives = n_negatives
+        store_params(self, locals())
 
     def _build_densities(self, x_features, y_features):
         return {"conditional": self._make_density(
@@ -710,7 +675,7 @@ class _ContrastiveDensityEstimator(_DensityEstimator):
         return torch.cat(terms)
 
 
-@_fill_doc
+@fill_doc(parameters=_PARAMETERS, negatives=_NEGATIVES, attributes=_ATTRIBUTES)
 class CLUBEstimator(_ContrastiveDensityEstimator):
     """CLUB: the contrastive log-ratio upper bound, from a learned q(y | x).
 
@@ -767,7 +732,7 @@ class CLUBEstimator(_ContrastiveDensityEstimator):
                 "L1OUTEstimator trains the same model and has score_samples")
 
 
-@_fill_doc
+@fill_doc(parameters=_PARAMETERS, negatives=_NEGATIVES, attributes=_ATTRIBUTES)
 class L1OUTEstimator(_ContrastiveDensityEstimator):
     """Leave-one-out upper-bound-style estimate from a learned q(y | x).
 
