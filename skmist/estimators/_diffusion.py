@@ -19,7 +19,8 @@ from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._neural import NeuralMIEstimator
+from .._docstrings import fill_doc
+from .._neural import NeuralMIEstimator, store_params
 from ..base import _check_tensor, _reject_non_numeric_columns, resolve_dtype
 from ..functional import gaussian_mi_bias
 from ..functional._diffusion import (
@@ -42,76 +43,73 @@ _DRAW_BLOCK = 512
 # Draws of (log-SNR, noise) per row for MMG's pointwise MI.
 _POINTWISE_DRAWS = 64
 
-_PARAMETERS = """importance_sampling : bool, default=True
-        Draw diffusion times from the density proportional to ``beta(t) / sigma_t^2``
-        in training and in ``score``: every Monte-Carlo weight is then the same
-        constant and most draws fall at small times, where the scores of sharp
-        densities differ (:func:`skmist.functional.diffusion_times`). ``False`` draws
-        them uniformly and weights them.
-    n_time_samples : int, default={n_time_samples}
-        Monte-Carlo draws of (time, noise) per sample in ``score``. They come from
-        ``random_state``, so repeated scores agree; the standard error of the time
-        integral falls like ``1 / sqrt(n_samples * n_time_samples)``.
-    hidden_dims : tuple of int, default=(128, 128)
-        Hidden widths of the denoiser (:class:`skmist.nn.Denoiser`); at least one.
-    activation : str, default="silu"
-        Activation of the denoiser, one of :data:`skmist.nn.ACTIVATIONS`.
-    max_iter : int, default={max_iter}
-        Optimisation steps of ``fit``; the learning rate decays to zero over them.
-    batch_size : int, default=256
-        Samples per step, each with its own diffusion time and noise; clipped to the
-        number of training samples.
-    learning_rate : float, default=2e-3
-        Initial AdamW step size, decayed along a cosine to 0 at ``max_iter`` (Notes);
-        ``partial_fit`` trains at this rate.
-    weight_decay : float, default=0.0
-        AdamW weight decay.
-    validation_fraction : float, default=0.1
-        Share of the data held out for the fitted estimate (and for early stopping,
-        when ``n_iter_no_change`` is set).
-    n_iter_no_change : int or None, default={n_iter_no_change}
-        ``None`` trains ``max_iter`` steps and keeps the final weights. An int stops
-        when minus the held-out denoising loss, smoothed, has not improved by more
-        than ``tol`` for this many steps, and keeps the weights of its best step
-        (the loss is a flat criterion for MI: this rarely helps, see Notes).
-    tol : float, default=0.0
-        Improvement of the smoothed validation criterion that resets the patience.
-    standardize : {standardize_type}, default={standardize}
-        Centre and scale the inputs with training statistics: the diffusion is built
-        for unit-variance data. MI does not change; entropies are corrected for it.{quantile}
-    device : str, default="auto"
-        Torch device; ``"auto"`` is CUDA when available, else the CPU.
-    dtype : {{"float32", "float64"}}, default="float32"
-        Floating point type of the model and data.
-    random_state : int, RandomState instance or None, default=None
-        Seeds weights, the validation split, batches, the training draws of times and
-        noise, and the Monte-Carlo draws of ``score``. The global torch RNG is left
-        as it was.
-    verbose : bool, default=False
-        Show a progress bar during fit."""
-
-_DEFAULTS = {"n_time_samples": 8, "max_iter": 4000, "n_iter_no_change": None}
-
+_TIMES = """importance_sampling : bool, default=True
+    Draw diffusion times from the density proportional to ``beta(t) / sigma_t^2``
+    in training and in ``score``: every Monte-Carlo weight is then the same
+    constant and most draws fall at small times, where the scores of sharp
+    densities differ (:func:`skmist.functional.diffusion_times`). ``False`` draws
+    them uniformly and weights them."""
 
 _QUANTILE_DOC = """
-        ``"quantile"`` maps each column through its training CDF to normal scores
-        instead (invertible per column, so MI is unchanged): heavy tails (a Cauchy
-        column) otherwise swamp the diffusion."""
+    ``"quantile"`` maps each column through its training CDF to normal scores
+    instead (invertible per column, so MI is unchanged): heavy tails (a Cauchy
+    column) otherwise swamp the diffusion."""
 
 
-def _fill_doc(standardize, quantile, times=True):
-    def fill(cls):
-        parameters = _PARAMETERS if times else _PARAMETERS[_PARAMETERS.index("n_time_samples"):]
-        fields = {
-            **_DEFAULTS,
-            "standardize": f'"{standardize}"' if isinstance(standardize, str) else standardize,
-            "standardize_type": 'bool or "quantile"' if quantile else "bool",
-            "quantile": _QUANTILE_DOC if quantile else "",
-        }
-        # str.replace, not format: the docstrings hold LaTeX braces.
-        cls.__doc__ = cls.__doc__.replace("{parameters}", parameters.format(**fields))
-        return cls
-    return fill
+def _parameters(*, standardize, times=True, discrete_target=None):
+    """The numpydoc entries the diffusion estimators share, in their signatures'
+    order: ``standardize`` is ``"quantile"`` (MI estimators) or ``True`` (entropy, which
+    the quantile map would change); ``times``: whether ``importance_sampling`` is a
+    parameter; ``discrete_target``: its description, where it is a parameter."""
+    quantile = standardize == "quantile"
+    standardize_line = (
+        'standardize : bool or "quantile", default="quantile"' if quantile
+        else f"standardize : bool, default={standardize}"
+    )
+    discrete = ("" if discrete_target is None else
+                '\ndiscrete_target : bool or "auto", default="auto"\n    ' + discrete_target)
+    return (_TIMES + "\n" if times else "") + f"""n_time_samples : int, default=8
+    Monte-Carlo draws of (time, noise) per sample in ``score``. They come from
+    ``random_state``, so repeated scores agree; the standard error of the time
+    integral falls like ``1 / sqrt(n_samples * n_time_samples)``.
+hidden_dims : tuple of int, default=(128, 128)
+    Hidden widths of the denoiser (:class:`skmist.nn.Denoiser`); at least one.
+activation : str, default="silu"
+    Activation of the denoiser, one of :data:`skmist.nn.ACTIVATIONS`.
+max_iter : int, default=4000
+    Optimisation steps of ``fit``; the learning rate decays to zero over them.
+batch_size : int, default=256
+    Samples per step, each with its own diffusion time and noise; clipped to the
+    number of training samples.
+learning_rate : float, default=2e-3
+    Initial AdamW step size, decayed along a cosine to 0 at ``max_iter`` (Notes);
+    ``partial_fit`` trains at this rate.
+weight_decay : float, default=0.0
+    AdamW weight decay.
+validation_fraction : float, default=0.1
+    Share of the data held out for the fitted estimate (and for early stopping,
+    when ``n_iter_no_change`` is set).
+n_iter_no_change : int or None, default=None
+    ``None`` trains ``max_iter`` steps and keeps the final weights. An int stops
+    when minus the held-out denoising loss, smoothed, has not improved by more
+    than ``tol`` for this many steps, and keeps the weights of its best step
+    (the loss is a flat criterion for MI: this rarely helps, see Notes).
+tol : float, default=0.0
+    Improvement of the smoothed validation criterion that resets the patience.
+{standardize_line}
+    Centre and scale the inputs with training statistics: the diffusion is built
+    for unit-variance data. MI does not change; entropies are corrected for it."""\
+        + (_QUANTILE_DOC if quantile else "") + discrete + """
+device : str, default="auto"
+    Torch device; ``"auto"`` is CUDA when available, else the CPU.
+dtype : {"float32", "float64"}, default="float32"
+    Floating point type of the model and data.
+random_state : int, RandomState instance or None, default=None
+    Seeds weights, the validation split, batches, the training draws of times and
+    noise, and the Monte-Carlo draws of ``score``. The global torch RNG is left
+    as it was.
+verbose : bool, default=False
+    Show a progress bar during fit."""
 
 
 class _DiffusionEstimator(NeuralMIEstimator):
@@ -244,7 +242,11 @@ def _noise(shape, generator, device, dtype):
                        dtype=dtype).to(device)
 
 
-@_fill_doc(standardize="quantile", quantile=True)
+@fill_doc(parameters=_parameters(
+    standardize="quantile",
+    discrete_target="One-hot encode y. A categorical y is never diffused: the conditional "
+                    "variant\n    then diffuses X given y, and the joint variant refuses it.",
+))
 class MINDEEstimator(_DiffusionEstimator):
     r"""MINDE: mutual information from score-based diffusion (Franzese et al., 2024).
 
@@ -320,9 +322,6 @@ class MINDEEstimator(_DiffusionEstimator):
         first ``fit`` or ``partial_fit`` call: when that is a small batch of many
         columns, prefer ``"standard"``.
     {parameters}
-    discrete_target : bool or "auto", default="auto"
-        One-hot encode y. A categorical y is never diffused: the conditional variant
-        then diffuses X given y, and the joint variant refuses it.
 
     Attributes
     ----------
@@ -457,15 +456,15 @@ class MINDEEstimator(_DiffusionEstimator):
         sigma=None,
         baseline="gaussian",
         importance_sampling=True,
-        n_time_samples=_DEFAULTS["n_time_samples"],
+        n_time_samples=8,
         hidden_dims=(128, 128),
         activation="silu",
-        max_iter=_DEFAULTS["max_iter"],
+        max_iter=4000,
         batch_size=256,
         learning_rate=2e-3,
         weight_decay=0.0,
         validation_fraction=0.1,
-        n_iter_no_change=_DEFAULTS["n_iter_no_change"],
+        n_iter_no_change=None,
         tol=0.0,
         standardize="quantile",
         discrete_target="auto",
@@ -474,26 +473,7 @@ class MINDEEstimator(_DiffusionEstimator):
         random_state=None,
         verbose=False,
     ):
-        self.variant = variant
-        self.sigma = sigma
-        self.baseline = baseline
-        self.importance_sampling = importance_sampling
-        self.n_time_samples = n_time_samples
-        self.hidden_dims = hidden_dims
-        self.activation = activation
-        self.max_iter = max_iter
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
-        self.standardize = standardize
-        self.discrete_target = discrete_target
-        self.device = device
-        self.dtype = dtype
-        self.random_state = random_state
-        self.verbose = verbose
+        store_params(self, locals())
 
     @property
     def _joint(self):
@@ -675,12 +655,11 @@ class MINDEEstimator(_DiffusionEstimator):
     def _reduce_terms(self, terms):
         return terms.mean() - self.baseline_bias_
 
-    @staticmethod
-    def _influence_terms(terms):
-        return terms
 
-
-@_fill_doc(standardize="quantile", quantile=True, times=False)
+@fill_doc(parameters=_parameters(
+    standardize="quantile", times=False,
+    discrete_target="One-hot encode y. A categorical y is never diffused: X is, given y.",
+))
 class MMGEstimator(MINDEEstimator):
     r"""MMG: mutual information as the MMSE gap of diffusion (Yu et al., 2025).
 
@@ -733,8 +712,6 @@ class MMGEstimator(MINDEEstimator):
     baseline : {"gaussian", "standard"}, default="gaussian"
         What the denoiser's output is added to, as in :class:`MINDEEstimator`.
     {parameters}
-    discrete_target : bool or "auto", default="auto"
-        One-hot encode y. A categorical y is never diffused: X is, given y.
 
     Attributes
     ----------
@@ -842,15 +819,15 @@ class MMGEstimator(MINDEEstimator):
         log_snr_loc="auto",
         log_snr_scale=3.0,
         baseline="gaussian",
-        n_time_samples=_DEFAULTS["n_time_samples"],
+        n_time_samples=8,
         hidden_dims=(128, 128),
         activation="silu",
-        max_iter=_DEFAULTS["max_iter"],
+        max_iter=4000,
         batch_size=256,
         learning_rate=2e-3,
         weight_decay=0.0,
         validation_fraction=0.1,
-        n_iter_no_change=_DEFAULTS["n_iter_no_change"],
+        n_iter_no_change=None,
         tol=0.0,
         standardize="quantile",
         discrete_target="auto",
@@ -859,26 +836,7 @@ class MMGEstimator(MINDEEstimator):
         random_state=None,
         verbose=False,
     ):
-        self.form = form
-        self.log_snr_loc = log_snr_loc
-        self.log_snr_scale = log_snr_scale
-        self.baseline = baseline
-        self.n_time_samples = n_time_samples
-        self.hidden_dims = hidden_dims
-        self.activation = activation
-        self.max_iter = max_iter
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
-        self.standardize = standardize
-        self.discrete_target = discrete_target
-        self.device = device
-        self.dtype = dtype
-        self.random_state = random_state
-        self.verbose = verbose
+        store_params(self, locals())
 
     def _initialize(self, x, y):
         super()._initialize(x, y)
@@ -909,8 +867,100 @@ class MMGEstimator(MINDEEstimator):
         return _girsanov_terms(conditional, marginal, weight)
 
 
-@_fill_doc(standardize=True, quantile=False)
-class MINDEEntropy(_DiffusionEstimator):
+class _EntropyEstimator:
+    """X alone in the trained estimators' interface: ``fit(X)``, ``score(X)`` and
+    ``estimate(X)`` with ``y`` ignored, the estimate in ``entropy_``. X is validated on
+    its own and carried with an empty y through the shared split, standardization and
+    training; a subclass gives the model and its per-row terms."""
+
+    # fit and partial_fit store the estimate here (NeuralMIEstimator).
+    _estimate_name = "entropy_"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = False
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y=None):
+        """Train the model on X and estimate its entropy on a validation split.
+
+        Parameters
+        ----------
+        X : array-like, DataFrame or torch.Tensor of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator; ``entropy_`` holds the estimate in nats.
+        """
+        return super().fit(X, None)
+
+    def partial_fit(self, X, y=None):
+        """Continue training for one pass over X (see
+        :meth:`NeuralMIEstimator.partial_fit`); ``entropy_`` is the estimate on X."""
+        return super().partial_fit(X, None)
+
+    def score(self, X, y=None):
+        """Differential entropy estimate of X in nats, with the fitted model.
+
+        Parameters
+        ----------
+        X : array-like or torch.Tensor of shape (n_samples, n_features)
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        float
+        """
+        check_is_fitted(self, "model_")
+        return super().score(X, None)
+
+    def estimate(self, X, y=None, *, return_std=False):
+        """Entropy estimate of X in nats, and optionally the standard error of its
+        Monte-Carlo integral on these samples (not that of training).
+
+        Parameters
+        ----------
+        X : array-like or torch.Tensor of shape (n_samples, n_features)
+        y : None
+            Ignored.
+        return_std : bool, default=False
+
+        Returns
+        -------
+        float, or (float, float)
+        """
+        return super().estimate(X, None, return_std=return_std)
+
+    def _validate_xy(self, X, y, *, reset):
+        _reject_non_numeric_columns(X, "X")
+        if isinstance(X, torch.Tensor):
+            X = validate_data(self, X, reset=reset, skip_check_array=True)
+            X = _check_tensor(X, "X", ensure_2d=True)
+            if X.shape[0] < 2:
+                raise ValueError(
+                    f"Found array with {X.shape[0]} sample(s) while a minimum of 2 is "
+                    "required: an entropy estimate needs at least two samples"
+                )
+        else:
+            X = validate_data(self, X, reset=reset, dtype=(np.float64, np.float32),
+                              ensure_min_samples=2)
+        if reset:
+            self.y_categories_ = None
+        return X, None
+
+    def _as_tensors(self, X, y, device, dtype):
+        x, _ = super()._as_tensors(X, X[:, :1], device, dtype)
+        # X alone: an empty y keeps the shared fit, split and standardization.
+        return x, x.new_zeros((x.shape[0], 0))
+
+
+@fill_doc(parameters=_parameters(standardize=True))
+class MINDEEntropy(_EntropyEstimator, _DiffusionEstimator):
     r"""Differential entropy of X from a score-based diffusion model (MINDE).
 
     An entropy is the cross-entropy with a reference density minus the KL divergence
@@ -990,15 +1040,15 @@ class MINDEEntropy(_DiffusionEstimator):
         *,
         sigma=1.0,
         importance_sampling=True,
-        n_time_samples=_DEFAULTS["n_time_samples"],
+        n_time_samples=8,
         hidden_dims=(128, 128),
         activation="silu",
-        max_iter=_DEFAULTS["max_iter"],
+        max_iter=4000,
         batch_size=256,
         learning_rate=2e-3,
         weight_decay=0.0,
         validation_fraction=0.1,
-        n_iter_no_change=_DEFAULTS["n_iter_no_change"],
+        n_iter_no_change=None,
         tol=0.0,
         standardize=True,
         device="auto",
@@ -1006,120 +1056,7 @@ class MINDEEntropy(_DiffusionEstimator):
         random_state=None,
         verbose=False,
     ):
-        self.sigma = sigma
-        self.importance_sampling = importance_sampling
-        self.n_time_samples = n_time_samples
-        self.hidden_dims = hidden_dims
-        self.activation = activation
-        self.max_iter = max_iter
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
-        self.standardize = standardize
-        self.device = device
-        self.dtype = dtype
-        self.random_state = random_state
-        self.verbose = verbose
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.required = False
-        return tags
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y=None):
-        """Train the denoiser on X and estimate its entropy on a validation split.
-
-        Parameters
-        ----------
-        X : array-like, DataFrame or torch.Tensor of shape (n_samples, n_features)
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        self : object
-            The fitted estimator; ``entropy_`` holds the estimate in nats.
-        """
-        try:
-            super().fit(X, None)
-        finally:  # an interrupted fit keeps its estimate too (see NeuralMIEstimator.fit)
-            self._rename_estimate()
-        return self
-
-    def partial_fit(self, X, y=None):
-        """Continue training for one pass over X (see
-        :meth:`NeuralMIEstimator.partial_fit`); ``entropy_`` is the estimate on X."""
-        try:
-            super().partial_fit(X, None)
-        finally:
-            self._rename_estimate()
-        return self
-
-    _estimate_name = "entropy_"
-
-    def _rename_estimate(self):
-        if hasattr(self, "mi_"):
-            self.entropy_ = self.mi_
-            del self.mi_
-
-    def score(self, X, y=None):
-        """Differential entropy estimate of X in nats, with the fitted model.
-
-        Parameters
-        ----------
-        X : array-like or torch.Tensor of shape (n_samples, n_features)
-        y : None
-            Ignored.
-
-        Returns
-        -------
-        float
-        """
-        check_is_fitted(self, "model_")
-        return super().score(X, None)
-
-    def estimate(self, X, y=None, *, return_std=False):
-        """Entropy estimate of X in nats, and optionally the standard error of its
-        Monte-Carlo integral on these samples (not that of training).
-
-        Parameters
-        ----------
-        X : array-like or torch.Tensor of shape (n_samples, n_features)
-        y : None
-            Ignored.
-        return_std : bool, default=False
-
-        Returns
-        -------
-        float, or (float, float)
-        """
-        return super().estimate(X, None, return_std=return_std)
-
-    def _validate_xy(self, X, y, *, reset):
-        _reject_non_numeric_columns(X, "X")
-        if isinstance(X, torch.Tensor):
-            X = validate_data(self, X, reset=reset, skip_check_array=True)
-            X = _check_tensor(X, "X", ensure_2d=True)
-            if X.shape[0] < 2:
-                raise ValueError(
-                    f"Found array with {X.shape[0]} sample(s) while a minimum of 2 is "
-                    "required: an entropy estimate needs at least two samples"
-                )
-        else:
-            X = validate_data(self, X, reset=reset, dtype=(np.float64, np.float32),
-                              ensure_min_samples=2)
-        if reset:
-            self.y_categories_ = None
-        return X, None
-
-    def _as_tensors(self, X, y, device, dtype):
-        x, _ = super()._as_tensors(X, X[:, :1], device, dtype)
-        # X alone: an empty y keeps the shared fit, split and standardization.
-        return x, x.new_zeros((x.shape[0], 0))
+        store_params(self, locals())
 
     def _initialize(self, x, y):
         check_not_constant(
@@ -1154,7 +1091,3 @@ class MINDEEntropy(_DiffusionEstimator):
         # Entropy of the raw data: that of the standardized data plus log |det scale|.
         # The float64 statistics: a scale of 1e-300 is 0 in float32 (log: -inf).
         return terms.mean() + torch.log(self._standardization.x_scale).sum().to(terms.dtype)
-
-    @staticmethod
-    def _influence_terms(terms):
-        return terms
