@@ -102,7 +102,7 @@ def gaussian_pair(n, d, mi, seed):
     "estimator, function",
     [
         (KSGEstimator(noise=0, scale=False), lambda x, y: F.ksg(x, y)),
-        (KDEEstimator(device="cpu"), lambda x, y: F.kde_mi(x, y, leave_one_out=True)),
+        (KDEEstimator(device="cpu"), lambda x, y: F.kde_mi(x, y)),
         (HistogramEstimator(bins=6), lambda x, y: F.histogram_mi(x, y, bins=6)),
         (GaussianEstimator(), F.gaussian_mi),
     ],

@@ -37,7 +37,7 @@ def kde_bandwidth(z, bandwidth):
     return torch.full((d,), float(bandwidth), dtype=z.dtype, device=z.device)
 
 
-def kde_mi(x, y, bandwidth="scott", leave_one_out=False, *, chunk_size=None):
+def kde_mi(x, y, bandwidth="scott", leave_one_out=True, *, chunk_size=None):
     r"""MI of a Gaussian kernel density estimate, averaged over the samples, in nats.
 
     With :math:`\hat p` the product-Gaussian KDE of :math:`z = (x, y)` with widths
@@ -71,8 +71,10 @@ def kde_mi(x, y, bandwidth="scott", leave_one_out=False, *, chunk_size=None):
         :math:`(N (d + 2) / 4)^{-1/(d+4)}`, with :math:`d = d_x + d_y` (the joint
         dimension, so the marginals are the joint KDE's); a float is the width of every
         column, in data units.
-    leave_one_out : bool, default=False
-        Drop each sample from its own density estimate.
+    leave_one_out : bool, default=True
+        Drop each sample from its own density estimate, as :class:`~skmist.KDEEstimator`
+        does by default (skmist 0.1's default here was False, resubstitution: pass
+        ``leave_one_out=False`` for it).
     chunk_size : int, default=None
         Rows per chunk; by default about ``2**24 / (N max(d_x, d_y))``. The value does not
         depend on it.
@@ -91,7 +93,7 @@ def kde_mi(x, y, bandwidth="scott", leave_one_out=False, *, chunk_size=None):
     return _kde_pointwise(x, y, bandwidth, leave_one_out, chunk_size).mean()
 
 
-def _kde_pointwise(x, y, bandwidth="scott", leave_one_out=False, chunk_size=None):
+def _kde_pointwise(x, y, bandwidth="scott", leave_one_out=True, chunk_size=None):
     """The per-sample terms ``log p(x_i, y_i) / (p_X(x_i) p_Y(y_i))`` of :func:`kde_mi`,
     shape ``(n,)``: the KDE's pointwise MI, whose mean is the estimate."""
     x, y = as_sample_pair(x, y)
