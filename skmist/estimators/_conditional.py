@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._docstrings import fill_doc
 from .._neural import NeuralMIEstimator
-from ..base import MIEstimator, _column_mask, resolve_device
+from ..base import MIEstimator, _column_mask
 from ..functional._bounds import standard_error
 from ..functional._conditional import _conditional_ksg_saturation
 from ..functional._neighbors import check_not_constant
@@ -214,25 +214,8 @@ class ConditionalKSGEstimator(_KSGFamily):
         self.device = device
         self.n_jobs = n_jobs
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y):
-        """Estimate I(X_rest; y | X_conditioning) on ``(X, y)``; stored in ``mi_``.
-
-        Parameters
-        ----------
-        X : array-like, DataFrame or torch.Tensor of shape (n_samples, n_features)
-            The measured columns and the conditioning columns.
-        y : array-like, DataFrame or torch.Tensor of shape (n_samples,) or \
-                (n_samples, n_features_y)
-
-        Returns
-        -------
-        self : object
-        """
-        X, y = _validate_with_conditioning(self, X, y)
-        self.device_ = resolve_device(self.device)
-        self.mi_ = self._checked_estimate(X, y, stacklevel=4)
-        return self
+    def _validate_fit_data(self, X, y):
+        return _validate_with_conditioning(self, X, y)
 
     def _compute(self, X, y):
         """``(estimate, _KSGDiagnostics)``, as :class:`KSGEstimator`'s; the saturated

@@ -178,7 +178,7 @@ class _NonparametricEstimator(MIEstimator):
         -------
         self : object
         """
-        X, y = self._validate_xy(X, y, reset=True)
+        X, y = self._validate_fit_data(X, y)
         self.device_ = resolve_device(self.device)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", UnreliableEstimateWarning)
@@ -190,6 +190,11 @@ class _NonparametricEstimator(MIEstimator):
         self._estimate_warnings = [(str(w.message), w.category) for w in caught
                                    if issubclass(w.category, UnreliableEstimateWarning)]
         return self
+
+    def _validate_fit_data(self, X, y):
+        """``fit``'s validation of ``(X, y)``, which resets ``n_features_in_``; the
+        conditional estimator also reads its conditioning columns here."""
+        return self._validate_xy(X, y, reset=True)
 
     def _data_and_parameters(self, X, y):
         return fingerprint(X, y), repr(sorted(self.get_params(deep=False).items()))
