@@ -1,4 +1,5 @@
-"""The bounds of skmist.functional against closed forms, and their gradients."""
+"""The bounds of skmist.functional against closed forms, and their gradients; each
+bound's record is what its estimators and HybridEstimator compute with."""
 
 import math
 
@@ -6,7 +7,21 @@ import numpy as np
 import pytest
 import torch
 
+from skmist import (
+    AlphaTUBAEstimator,
+    FLOEstimator,
+    HybridEstimator,
+    InfoNCEEstimator,
+    JSEstimator,
+    MINEEstimator,
+    NWJEstimator,
+    SMILEEstimator,
+    TUBAEstimator,
+)
 from skmist import functional as F
+from skmist.estimators import _hybrid
+from skmist.estimators._critic import _ShiftedNegatives
+from skmist.nn import pair_scores
 from conftest import gaussian_log_ratio, gaussian_pair
 
 BOUNDS = [F.nwj, F.dv, F.mine, F.infonce, F.tuba, F.alpha_tuba, F.js, F.smile, F.flo]
@@ -170,3 +185,90 @@ def test_standard_error_matches_the_spread_over_replications(reduce, influence, 
     errors = torch.stack([F.standard_error(t, influence) for t in terms])
     # the spread of a 400-sample standard deviation is ~3.5%: allow 12%.
     assert errors.mean().item() == pytest.approx(values.std().item(), rel=0.12)
+
+
+# --- the records: one per bound, the estimators' and the functions' -----------------
+
+RECORDS = {
+    NWJEstimator: F._bounds.NWJ,
+    MINEEstimator: F._bounds.DV,
+    InfoNCEEstimator: F._bounds.INFONCE,
+    TUBAEstimator: F._bounds.TUBA,
+    AlphaTUBAEstimator: F._bounds.ALPHA_TUBA,
+    JSEstimator: F._bounds.JS,
+    SMILEEstimator: F._bounds.SMILE,
+    FLOEstimator: F._bounds.FLO,
+}
+
+
+@pytest.mark.parametrize("cls", list(RECORDS), ids=lambda cls: cls.__name__)
+def test_each_estimator_scores_with_its_record(cls):
+    record = RECORDS[cls]
+    assert cls._bound is record
+    assert cls._reduce_terms is record.reduce and cls._influence_terms is record.influence
+    x_train, y_train = gaussian_pair(300, 1, 0.5, seed=0)
+    est = cls(hidden_dims=(8,), max_iter=30, n_negatives=16, random_state=0,
+              device="cpu").fit(x_train, y_train)
+    assert est.__sklearn_tags__().mi_bound == record.kind
+
+    # The record applied by hand to the critic's scores on score's negatives.
+    X, Y = gaussian_pair(200, 1, 0.5, seed=1)
+    x, y = est._fitted_inputs(X, Y)
+    n = x.shape[0]
+    index = _ShiftedNegatives(n, est.n_negatives, est._cpu_generator(3), x.device)(0, n)
+    model = est.model_
+    with torch.inference_mode():
+        critic = model["critic"]
+        positive, negative = pair_scores(critic, critic.embed_x(x), critic.embed_y(y), index)
+        baseline = {None: None, "x": lambda: model["baseline"](x).squeeze(-1),
+                    "xy": lambda: model["baseline"](x, y)}[record.baseline]
+        baseline = baseline() if baseline else None
+        options = {name: getattr(est, name) for name in record.options}
+        terms = record.terms(positive, negative, baseline, **options)
+        value = record.value(positive, negative, baseline, **options)
+        pointwise = record.finish(record.pointwise(positive, negative, baseline, **options))
+    assert value.item() == pytest.approx(est.score(X, Y), rel=1e-5, abs=1e-6)
+    got, std_error = est.estimate(X, Y, return_std=True)
+    assert F.standard_error(terms, record.influence).item() == pytest.approx(
+        std_error, rel=1e-4)
+    np.testing.assert_allclose(pointwise.numpy(), est.score_samples(X, Y), rtol=1e-5,
+                               atol=1e-6)
+
+
+def test_records_name_kind_and_options_are_what_the_estimators_expose():
+    for cls, record in RECORDS.items():
+        assert cls._mi_bound == record.kind
+        # Each option of a bound is an __init__ parameter of its estimator.
+        assert set(record.options) <= set(cls().get_params())
+    assert {record.kind for record in RECORDS.values()} == {"lower", "biased", "estimate"}
+
+
+@pytest.mark.parametrize("name, cls", [("smile", SMILEEstimator), ("infonce", InfoNCEEstimator),
+                                       ("nwj", NWJEstimator), ("js", JSEstimator)])
+def test_hybrid_uses_the_estimators_records(name, cls):
+    assert _hybrid._BOUNDS[name] is cls._bound
+    assert HybridEstimator(bound=name)._bound is cls._bound
+    assert set(cls._bound.options) <= set(HybridEstimator().get_params())
+
+
+def test_the_functions_are_the_records_values():
+    torch.manual_seed(0)
+    positive = torch.randn(9, dtype=torch.float64)
+    negative = torch.randn(9, 4, dtype=torch.float64)
+    log_baseline = torch.randn(9, dtype=torch.float64)
+    B = F._bounds
+    cases = [
+        (F.nwj(positive, negative), B.NWJ.value(positive, negative)),
+        (F.dv(positive, negative), B.DV.value(positive, negative)),
+        (F.infonce(positive, negative), B.INFONCE.value(positive, negative)),
+        (F.tuba(positive, negative, log_baseline), B.TUBA.value(positive, negative,
+                                                                log_baseline)),
+        (F.alpha_tuba(positive, negative, log_baseline, alpha=0.3),
+         B.ALPHA_TUBA.value(positive, negative, log_baseline, alpha=0.3)),
+        (F.js(positive, negative), B.JS.value(positive, negative)),
+        (F.smile(positive, negative, tau=0.5), B.SMILE.value(positive, negative, tau=0.5)),
+        (F.flo(positive, negative, log_baseline), B.FLO.value(positive, negative,
+                                                              log_baseline)),
+    ]
+    for function_value, record_value in cases:
+        assert function_value.item() == pytest.approx(record_value.item(), rel=1e-12)

@@ -1,6 +1,7 @@
 """The machinery of every critic-based estimator: a critic (and, for some bounds, a
 baseline) trained with the one loop, negatives for training and for chunked scoring,
-and the parameters and docs the eight estimators share.
+and the parameters and docs the eight estimators share. The bounds themselves are
+records of :mod:`skmist.functional._bounds`; an estimator names its record.
 """
 
 import functools
@@ -9,13 +10,12 @@ from numbers import Integral
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._neural import NeuralMIEstimator, chunk_rows, normal_scores
-from ..functional import _bounds
+from .._neural import NeuralMIEstimator, chunk_rows, normal_scores, store_params
 from ..nn import ALL_PAIRS_RATIO, MLP, BilinearCritic, JointCritic, SeparableCritic, pair_scores
 
 _CRITICS = {"joint": JointCritic, "separable": SeparableCritic, "bilinear": BilinearCritic}
 
-_PARAMETERS = """critic : {"separable", "joint", "bilinear"}, default="separable"
+_CRITIC_PARAMETERS = """critic : {"separable", "joint", "bilinear"}, default="separable"
         The critic f(x, y): an inner product of embeddings
         (:class:`skmist.nn.SeparableCritic`: all pairs of a batch in one matmul, the
         fastest), an MLP on ``[x, y]`` (:class:`~skmist.nn.JointCritic`: the most
@@ -30,8 +30,9 @@ _PARAMETERS = """critic : {"separable", "joint", "bilinear"}, default="separable
         activations fit the smooth log density ratios of continuous data better than
         ReLU (0.07 nats closer on a 5-d Gaussian with MI 2).
     embedding_dim : int, default=32
-        Embedding width of the separable critic; ignored by the others.
-    n_negatives : int, default=127
+        Embedding width of the separable critic; ignored by the others."""
+
+_TRAINING_PARAMETERS = """n_negatives : int, default=127
         Negatives (samples of the product of marginals) per positive pair. In training
         it is capped at ``batch_size - 1``, in ``score`` at ``n_samples - 1``; it
         defines the estimate (InfoNCE is at most ``log(n_negatives + 1)``) and fixes the
@@ -53,13 +54,9 @@ _PARAMETERS = """critic : {"separable", "joint", "bilinear"}, default="separable
         trains ``max_iter`` steps.
     tol : float, default=0.0
         Improvement in nats of the smoothed validation estimate that resets the
-        patience.
-    standardize : bool or "quantile", default=True
-        Centre and scale X and y with training statistics; MI is invariant to it and
-        critics train far better on unit-scale inputs. ``"quantile"`` maps each column
-        through its training CDF to normal scores instead (invertible per column, so
-        MI is unchanged): for heavy-tailed or skewed data.
-    discrete_target : bool or "auto", default="auto"
+        patience."""
+
+_DATA_PARAMETERS = """discrete_target : bool or "auto", default="auto"
         One-hot encode y. ``"auto"`` does so for strings, booleans and categoricals.
     device : str, default="auto"
         Torch device; ``"auto"`` is CUDA when available, else the CPU.
@@ -92,9 +89,39 @@ _ATTRIBUTES = """mi_ : float
         Categories of a categorical y, in one-hot order."""
 
 
-def _fill_doc(cls):
-    cls.__doc__ = cls.__doc__.format(parameters=_PARAMETERS, attributes=_ATTRIBUTES)
-    return cls
+def _critic_parameters(standardize=True):
+    """The Parameters section of the critic estimators, ``standardize`` documented with
+    the class's default."""
+    default = f'"{standardize}"' if isinstance(standardize, str) else standardize
+    standardize_entry = f"""standardize : bool or "quantile", default={default}
+        Centre and scale X and y with training statistics; MI is invariant to it and
+        critics train far better on unit-scale inputs. ``"quantile"`` maps each column
+        through its training CDF to normal scores instead (invertible per column, so
+        MI is unchanged): for heavy-tailed or skewed data."""
+    return "\n    ".join([_CRITIC_PARAMETERS, _TRAINING_PARAMETERS, standardize_entry,
+                           _DATA_PARAMETERS])
+
+
+def _make_critic(kind, x_features, y_features, hidden_dims, activation, embedding_dim):
+    """The critic f(x, y) of ``kind``; ``embedding_dim`` is the separable critic's."""
+    options = {"hidden_dims": tuple(hidden_dims), "activation": activation}
+    if kind == "separable":
+        options["embedding_dim"] = embedding_dim
+    return _CRITICS[kind](x_features, y_features, **options)
+
+
+def _bound_options(estimator, bound):
+    """``bound``'s options (``tau``, ``alpha``), from the estimator's parameters of the
+    same names."""
+    return {name: getattr(estimator, name) for name in bound.options}
+
+
+# Parameters of a critic, for HybridEstimator's critic as for the estimators here.
+_CRITIC_CONSTRAINTS = {
+    "critic": [StrOptions(set(_CRITICS))],
+    "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+    "n_negatives": [Interval(Integral, 1, None, closed="left")],
+}
 
 
 class _ShiftedNegatives:
@@ -146,20 +173,29 @@ class _StandardizedCritic(torch.nn.Module):
 
 
 class _CriticEstimator(NeuralMIEstimator):
-    """A critic trained with a bound: subclasses give ``_terms``, ``_reduce_terms`` and
-    optionally ``_objective`` (the training objective, default: the bound itself)."""
+    """A critic trained with a bound: a subclass names its record of
+    :mod:`skmist.functional._bounds` as ``_bound``, which gives the terms, their
+    reduction and influence, the training objective, the pointwise MI, the baseline
+    network and the ``mi_bound`` tag. A bound whose training needs state (MINE's moving
+    average) overrides ``_objective``."""
 
     _parameter_constraints = {
         **NeuralMIEstimator._parameter_constraints,
-        "critic": [StrOptions(set(_CRITICS))],
+        **_CRITIC_CONSTRAINTS,
         "hidden_dims": [tuple, list],
         "activation": [str],
-        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
-        "n_negatives": [Interval(Integral, 1, None, closed="left")],
     }
-    _reduce_terms = staticmethod(_bounds._reduce_mean)
-    _influence_terms = staticmethod(_bounds._influence_mean)
-    _baseline = None  # "x": log a(x) network; "xy": u(x, y) network
+    _bound = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        bound = cls.__dict__.get("_bound")
+        if bound is not None:
+            # Class attributes, not properties: the tag and the scorer read them from
+            # the class (conservative_mi_scorer tells the DV family by its reduction).
+            cls._mi_bound = bound.kind
+            cls._reduce_terms = staticmethod(bound.reduce)
+            cls._influence_terms = staticmethod(bound.influence)
 
     def __init__(
         self,
@@ -183,36 +219,20 @@ class _CriticEstimator(NeuralMIEstimator):
         random_state=None,
         verbose=False,
     ):
-        self.critic = critic
-        self.hidden_dims = hidden_dims
-        self.activation = activation
-        self.embedding_dim = embedding_dim
-        self.n_negatives = n_negatives
-        self.max_iter = max_iter
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
-        self.standardize = standardize
-        self.discrete_target = discrete_target
-        self.device = device
-        self.dtype = dtype
-        self.random_state = random_state
-        self.verbose = verbose
+        store_params(self, locals())
+
+    def _bound_options(self):
+        return _bound_options(self, self._bound)
 
     # --- model ------------------------------------------------------------------------
 
     def _build_model(self, x_features, y_features):
         hidden = tuple(self.hidden_dims)
-        options = {"hidden_dims": hidden, "activation": self.activation}
-        if self.critic == "separable":
-            options["embedding_dim"] = self.embedding_dim
-        modules = {"critic": _CRITICS[self.critic](x_features, y_features, **options)}
-        if self._baseline == "x":
+        modules = {"critic": _make_critic(self.critic, x_features, y_features, hidden,
+                                          self.activation, self.embedding_dim)}
+        if self._bound.baseline == "x":
             modules["baseline"] = MLP(x_features, 1, hidden, self.activation)
-        elif self._baseline == "xy":
+        elif self._bound.baseline == "xy":
             modules["baseline"] = JointCritic(x_features, y_features, hidden or (64,),
                                               self.activation)
         return torch.nn.ModuleDict(modules)
@@ -224,9 +244,9 @@ class _CriticEstimator(NeuralMIEstimator):
         )
 
     def _baseline_values(self, model, x, y):
-        if self._baseline == "x":
+        if self._bound.baseline == "x":
             return model["baseline"](x).squeeze(-1)
-        if self._baseline == "xy":
+        if self._bound.baseline == "xy":
             return model["baseline"](x, y)
         return None
 
@@ -244,12 +264,12 @@ class _CriticEstimator(NeuralMIEstimator):
         return -self._objective(positive, negative, baseline)
 
     def _objective(self, positive, negative, baseline):
-        return self._reduce_terms(self._terms(positive, negative, baseline))
+        return self._bound.objective(positive, negative, baseline, **self._bound_options())
 
     # --- evaluation -------------------------------------------------------------------
 
     def _evaluation_terms(self, model, x, y, generator):
-        return self._per_chunk(self._terms, model, x, y, generator)
+        return self._per_chunk(self._bound.terms, model, x, y, generator)
 
     def _pointwise_unavailable(self):
         return None
@@ -257,19 +277,13 @@ class _CriticEstimator(NeuralMIEstimator):
     def _pointwise_terms(self, model, x, y, generator):
         # The generator is score's, so the negatives are score's: the mean relations
         # documented per estimator hold exactly on the same (X, y).
-        return self._pointwise_finish(
-            self._per_chunk(self._pointwise, model, x, y, generator))
-
-    def _pointwise(self, positive, negative, baseline):
-        """Per-row pointwise MI, or what ``_pointwise_finish`` makes it from."""
-        raise NotImplementedError
-
-    def _pointwise_finish(self, values):
-        return values
+        return self._bound.finish(
+            self._per_chunk(self._bound.pointwise, model, x, y, generator))
 
     def _per_chunk(self, function, model, x, y, generator):
-        """``function(positive, negative, baseline)`` on chunks of rows, concatenated,
-        with the negatives of ``generator`` (the same however the rows are chunked)."""
+        """``function(positive, negative, baseline, **options)`` of the bound on chunks
+        of rows, concatenated, with the negatives of ``generator`` (the same however the
+        rows are chunked)."""
         n = x.shape[0]
         k = min(self.n_negatives, n - 1)
         negatives = _ShiftedNegatives(n, k, generator, x.device)
@@ -282,6 +296,7 @@ class _CriticEstimator(NeuralMIEstimator):
         itemsize = x.element_size()
         all_pairs_bytes = min(n, ALL_PAIRS_RATIO * k) * itemsize
         step = chunk_rows(max(_row_bytes(k, self._widths(), itemsize), all_pairs_bytes))
+        options = self._bound_options()
         terms = []
         for start in range(0, n, step):
             stop = min(start + step, n)
@@ -289,7 +304,7 @@ class _CriticEstimator(NeuralMIEstimator):
                 critic, critic.embed_x(x[start:stop]), hy, negatives(start, stop), start
             )
             baseline = self._baseline_values(model, x[start:stop], y[start:stop])
-            terms.append(function(positive, negative, baseline))
+            terms.append(function(positive, negative, baseline, **options))
         return torch.cat(terms)
 
     def _widths(self):

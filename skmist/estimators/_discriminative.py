@@ -1,17 +1,20 @@
 """Discriminative MI estimators: a trained critic scored by a variational bound.
 
-Each class names its bound (from :mod:`skmist.functional`) and, where the bound needs
-one, a baseline network; training, validation and chunked scoring are shared.
+Each class names its bound, a record of :mod:`skmist.functional._bounds` that holds the
+math (and says which baseline network the bound takes); training, validation and
+chunked scoring are shared. A bound with an option adds it as a parameter of the same
+name.
 """
 
 import math
 from numbers import Real
 
-import torch
 from sklearn.utils._param_validation import Interval, Options
 
+from .._docstrings import fill_doc
+from .._neural import store_params
 from ..functional import _bounds
-from ._critic import _CriticEstimator, _fill_doc
+from ._critic import _ATTRIBUTES, _CriticEstimator, _critic_parameters
 
 __all__ = [
     "AlphaTUBAEstimator",
@@ -25,7 +28,7 @@ __all__ = [
 ]
 
 
-@_fill_doc
+@fill_doc(parameters=_critic_parameters(standardize=True), attributes=_ATTRIBUTES)
 class NWJEstimator(_CriticEstimator):
     """MI lower bound of Nguyen, Wainwright and Jordan (NWJ, f-divergence).
 
@@ -68,16 +71,10 @@ class NWJEstimator(_CriticEstimator):
     True
     """
 
-    _mi_bound = "lower"
-
-    def _terms(self, positive, negative, baseline):
-        return _bounds._nwj_terms(positive, negative)
-
-    def _pointwise(self, positive, negative, baseline):
-        return _bounds._nwj_pointwise(positive)
+    _bound = _bounds.NWJ
 
 
-@_fill_doc
+@fill_doc(parameters=_critic_parameters(standardize=True), attributes=_ATTRIBUTES)
 class MINEEstimator(_CriticEstimator):
     """MINE: the Donsker-Varadhan bound with a moving-average gradient correction.
 
@@ -117,9 +114,7 @@ class MINEEstimator(_CriticEstimator):
     True
     """
 
-    _mi_bound = "biased"
-    _reduce_terms = staticmethod(_bounds._reduce_dv)
-    _influence_terms = staticmethod(_bounds._influence_dv)
+    _bound = _bounds.DV
     _parameter_constraints = {
         **_CriticEstimator._parameter_constraints,
         "ema_momentum": [Interval(Real, 0, 1, closed="both")],
@@ -148,41 +143,23 @@ class MINEEstimator(_CriticEstimator):
         verbose=False,
         ema_momentum=0.01,
     ):
-        super().__init__(
-            critic=critic, hidden_dims=hidden_dims, activation=activation,
-            embedding_dim=embedding_dim, n_negatives=n_negatives, max_iter=max_iter,
-            batch_size=batch_size, learning_rate=learning_rate, weight_decay=weight_decay,
-            validation_fraction=validation_fraction, n_iter_no_change=n_iter_no_change,
-            tol=tol, standardize=standardize, discrete_target=discrete_target, device=device,
-            dtype=dtype, random_state=random_state, verbose=verbose,
-        )
-        self.ema_momentum = ema_momentum
+        store_params(self, locals())
 
     def _on_initialized(self):
         super()._on_initialized()
         self._log_running_mean = None
 
-    def _terms(self, positive, negative, baseline):
-        return _bounds._dv_terms(positive, negative)
-
-    _pointwise = _terms
-    _pointwise_finish = staticmethod(_bounds._dv_pointwise)
-
     def _objective(self, positive, negative, baseline):
+        # MINE's gradient divides by a running mean of E[exp f]: state the record
+        # cannot hold.
         if self.ema_momentum == 0:
-            return _bounds.dv(positive, negative)
-        batch = _bounds._logmeanexp(negative.detach().reshape(-1), dim=0)
-        if self._log_running_mean is None:
-            self._log_running_mean = batch
-        else:
-            m = self.ema_momentum
-            self._log_running_mean = torch.logaddexp(
-                math.log1p(-m) + self._log_running_mean, math.log(m) + batch
-            )
+            return super()._objective(positive, negative, baseline)
+        self._log_running_mean = _bounds._mine_log_running_mean(
+            self._log_running_mean, negative, self.ema_momentum)
         return _bounds.mine(positive, negative, log_running_mean=self._log_running_mean)
 
 
-@_fill_doc
+@fill_doc(parameters=_critic_parameters(standardize=True), attributes=_ATTRIBUTES)
 class InfoNCEEstimator(_CriticEstimator):
     """InfoNCE (contrastive predictive coding) lower bound on MI.
 
@@ -221,15 +198,10 @@ class InfoNCEEstimator(_CriticEstimator):
     True
     """
 
-    _mi_bound = "lower"
-
-    def _terms(self, positive, negative, baseline):
-        return _bounds._infonce_terms(positive, negative)
-
-    _pointwise = _terms
+    _bound = _bounds.INFONCE
 
 
-@_fill_doc
+@fill_doc(parameters=_critic_parameters(standardize=True), attributes=_ATTRIBUTES)
 class TUBAEstimator(_CriticEstimator):
     """TUBA: NWJ with a learned baseline ``a(x)`` that absorbs the partition function.
 
@@ -265,17 +237,10 @@ class TUBAEstimator(_CriticEstimator):
     True
     """
 
-    _mi_bound = "lower"
-    _baseline = "x"
-
-    def _terms(self, positive, negative, baseline):
-        return _bounds._tuba_terms(positive, negative, baseline)
-
-    def _pointwise(self, positive, negative, baseline):
-        return _bounds._tuba_pointwise(positive, baseline)
+    _bound = _bounds.TUBA
 
 
-@_fill_doc
+@fill_doc(parameters=_critic_parameters(standardize=True), attributes=_ATTRIBUTES)
 class AlphaTUBAEstimator(_CriticEstimator):
     """The interpolated bound I_alpha between InfoNCE (alpha=1) and TUBA (alpha=0).
 
@@ -316,8 +281,7 @@ class AlphaTUBAEstimator(_CriticEstimator):
     True
     """
 
-    _mi_bound = "lower"
-    _baseline = "x"
+    _bound = _bounds.ALPHA_TUBA
     _parameter_constraints = {
         **_CriticEstimator._parameter_constraints,
         "alpha": [Interval(Real, 0, 1, closed="both")],
@@ -346,24 +310,10 @@ class AlphaTUBAEstimator(_CriticEstimator):
         verbose=False,
         alpha=0.5,
     ):
-        super().__init__(
-            critic=critic, hidden_dims=hidden_dims, activation=activation,
-            embedding_dim=embedding_dim, n_negatives=n_negatives, max_iter=max_iter,
-            batch_size=batch_size, learning_rate=learning_rate, weight_decay=weight_decay,
-            validation_fraction=validation_fraction, n_iter_no_change=n_iter_no_change,
-            tol=tol, standardize=standardize, discrete_target=discrete_target, device=device,
-            dtype=dtype, random_state=random_state, verbose=verbose,
-        )
-        self.alpha = alpha
-
-    def _terms(self, positive, negative, baseline):
-        return _bounds._alpha_tuba_terms(positive, negative, baseline, self.alpha)
-
-    def _pointwise(self, positive, negative, baseline):
-        return _bounds._alpha_tuba_pointwise(positive, negative, baseline, self.alpha)
+        store_params(self, locals())
 
 
-@_fill_doc
+@fill_doc(parameters=_critic_parameters(standardize=True), attributes=_ATTRIBUTES)
 class JSEstimator(_CriticEstimator):
     """Critic trained with the Jensen-Shannon (f-GAN) objective, scored with NWJ.
 
@@ -402,19 +352,10 @@ class JSEstimator(_CriticEstimator):
     True
     """
 
-    _mi_bound = "lower"
-
-    def _terms(self, positive, negative, baseline):
-        return _bounds._nwj_terms(positive + 1.0, negative + 1.0)
-
-    def _pointwise(self, positive, negative, baseline):
-        return positive
-
-    def _objective(self, positive, negative, baseline):
-        return _bounds.js(positive, negative)
+    _bound = _bounds.JS
 
 
-@_fill_doc
+@fill_doc(parameters=_critic_parameters(standardize=True), attributes=_ATTRIBUTES)
 class SMILEEstimator(_CriticEstimator):
     """SMILE: a Jensen-Shannon-trained critic scored by the clipped DV estimate.
 
@@ -457,9 +398,7 @@ class SMILEEstimator(_CriticEstimator):
     True
     """
 
-    _mi_bound = "estimate"
-    _reduce_terms = staticmethod(_bounds._reduce_dv)
-    _influence_terms = staticmethod(_bounds._influence_dv)
+    _bound = _bounds.SMILE
     _parameter_constraints = {
         **_CriticEstimator._parameter_constraints,
         # inf (no clipping) is documented: the DV estimate of a JS-trained critic.
@@ -489,27 +428,10 @@ class SMILEEstimator(_CriticEstimator):
         verbose=False,
         tau=5.0,
     ):
-        super().__init__(
-            critic=critic, hidden_dims=hidden_dims, activation=activation,
-            embedding_dim=embedding_dim, n_negatives=n_negatives, max_iter=max_iter,
-            batch_size=batch_size, learning_rate=learning_rate, weight_decay=weight_decay,
-            validation_fraction=validation_fraction, n_iter_no_change=n_iter_no_change,
-            tol=tol, standardize=standardize, discrete_target=discrete_target, device=device,
-            dtype=dtype, random_state=random_state, verbose=verbose,
-        )
-        self.tau = tau
-
-    def _terms(self, positive, negative, baseline):
-        return _bounds._smile_terms(positive, negative, self.tau)
-
-    _pointwise = _terms
-    _pointwise_finish = staticmethod(_bounds._dv_pointwise)
-
-    def _objective(self, positive, negative, baseline):
-        return _bounds.smile(positive, negative, tau=self.tau)
+        store_params(self, locals())
 
 
-@_fill_doc
+@fill_doc(parameters=_critic_parameters(standardize=True), attributes=_ATTRIBUTES)
 class FLOEstimator(_CriticEstimator):
     """FLO: the Fenchel-Legendre optimization lower bound, with no log(K) cap.
 
@@ -547,11 +469,4 @@ class FLOEstimator(_CriticEstimator):
     True
     """
 
-    _mi_bound = "lower"
-    _baseline = "xy"
-
-    def _terms(self, positive, negative, baseline):
-        return _bounds._flo_terms(positive, negative, baseline)
-
-    def _pointwise(self, positive, negative, baseline):
-        return _bounds._flo_pointwise(baseline)
+    _bound = _bounds.FLO

@@ -11,48 +11,30 @@ negatives are drawn from r(y | x_i) instead of from the marginal, as torch_mist'
 explain, so InfoNCE's ``log K`` cap and NWJ's variance bite on a small residual only.
 """
 
-from numbers import Integral, Real
+from numbers import Real
 
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
+from .._docstrings import fill_doc
+from .._neural import store_params
 from ..functional import _bounds
-from ._critic import _CRITICS
-from ._generative import _DensityEstimator, _fill_doc
+from ._critic import _CRITIC_CONSTRAINTS, _bound_options, _make_critic
+from ._generative import _ATTRIBUTES, _PARAMETERS, _DensityEstimator
 
 __all__ = ["HybridEstimator"]
 
-# Each bound: the per-row terms, their reduction and influence, and the training
-# objective (whose gradient may differ from the value's, as for SMILE and JS).
-_BOUNDS = {
-    "smile": (
-        lambda pos, neg, tau: _bounds._smile_terms(pos, neg, tau),
-        _bounds._reduce_dv, _bounds._influence_dv,
-        lambda pos, neg, tau: _bounds.smile(pos, neg, tau=tau),
-    ),
-    "infonce": (
-        lambda pos, neg, tau: _bounds._infonce_terms(pos, neg),
-        _bounds._reduce_mean, _bounds._influence_mean,
-        lambda pos, neg, tau: _bounds.infonce(pos, neg),
-    ),
-    "nwj": (
-        lambda pos, neg, tau: _bounds._nwj_terms(pos, neg),
-        _bounds._reduce_mean, _bounds._influence_mean,
-        lambda pos, neg, tau: _bounds.nwj(pos, neg),
-    ),
-    "js": (
-        lambda pos, neg, tau: _bounds._nwj_terms(pos + 1.0, neg + 1.0),
-        _bounds._reduce_mean, _bounds._influence_mean,
-        lambda pos, neg, tau: _bounds.js(pos, neg),
-    ),
-}
+# The bounds of the residual by the names ``bound`` takes: the records the
+# discriminative estimators use, so each bound is written once.
+_BOUNDS = {bound.name: bound
+           for bound in (_bounds.SMILE, _bounds.INFONCE, _bounds.NWJ, _bounds.JS)}
 
 # Rows whose negatives share one noise generator: the score does not depend on how
 # the rows are chunked.
 _NOISE_BLOCK = 256
 
 
-@_fill_doc
+@fill_doc(parameters=_PARAMETERS, attributes=_ATTRIBUTES)
 class HybridEstimator(_DensityEstimator):
     """A critic trained with a variational bound on top of a generative proposal.
 
@@ -68,11 +50,11 @@ class HybridEstimator(_DensityEstimator):
     Parameters
     ----------
     {parameters}
-    critic : {{"separable", "joint", "bilinear"}}, default="separable"
+    critic : {"separable", "joint", "bilinear"}, default="separable"
         The critic f(x, y), see :class:`skmist.SMILEEstimator`.
     embedding_dim : int, default=32
         Embedding width of the separable critic.
-    bound : {{"smile", "infonce", "nwj", "js"}}, default="smile"
+    bound : {"smile", "infonce", "nwj", "js"}, default="smile"
         The bound of the residual and its training objective.
     tau : float, default=5.0
         SMILE's clip threshold; ignored by the other bounds.
@@ -112,11 +94,9 @@ class HybridEstimator(_DensityEstimator):
     _validation_name = "validation_objective"
     _parameter_constraints = {
         **_DensityEstimator._parameter_constraints,
-        "critic": [StrOptions(set(_CRITICS))],
-        "embedding_dim": [Interval(Integral, 1, None, closed="left")],
+        **_CRITIC_CONSTRAINTS,
         "bound": [StrOptions(set(_BOUNDS))],
         "tau": [Interval(Real, 0, None, closed="neither")],
-        "n_negatives": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
@@ -147,33 +127,18 @@ class HybridEstimator(_DensityEstimator):
         tau=5.0,
         n_negatives=16,
     ):
-        super().__init__(
-            density=density, covariance=covariance, n_components=n_components,
-            n_transforms=n_transforms, hidden_dims=hidden_dims, activation=activation,
-            max_iter=max_iter, batch_size=batch_size, learning_rate=learning_rate,
-            weight_decay=weight_decay, validation_fraction=validation_fraction,
-            n_iter_no_change=n_iter_no_change, tol=tol, standardize=standardize,
-            discrete_target=discrete_target, device=device, dtype=dtype,
-            random_state=random_state, verbose=verbose,
-        )
-        self.critic = critic
-        self.embedding_dim = embedding_dim
-        self.bound = bound
-        self.tau = tau
-        self.n_negatives = n_negatives
+        store_params(self, locals())
 
     # --- model ------------------------------------------------------------------------
 
     def _build_densities(self, x_features, y_features):
         categorical = self._y_is_categorical()
-        options = {"hidden_dims": tuple(self.hidden_dims), "activation": self.activation}
-        if self.critic == "separable":
-            options["embedding_dim"] = self.embedding_dim
         return {
             "conditional": self._make_density(y_features, x_features,
                                               categorical=categorical),
             "marginal": self._make_density(y_features, 0, categorical=categorical),
-            "critic": _CRITICS[self.critic](x_features, y_features, **options),
+            "critic": _make_critic(self.critic, x_features, y_features, self.hidden_dims,
+                                   self.activation, self.embedding_dim),
         }
 
     def _on_initialized(self):
@@ -189,6 +154,15 @@ class HybridEstimator(_DensityEstimator):
         if getattr(self, "_sampler", None) is None:
             self._sampler = self._device_generator(3, offset=1)
         return self._sampler
+
+    @property
+    def _bound(self):
+        """The record of the residual's bound, as the critic estimators' ``_bound``."""
+        return _BOUNDS[self.bound]
+
+    def _bound_value(self, terms):
+        """The residual's bound from the bound's columns of ``terms``."""
+        return self._bound.reduce(terms[:, 1:].squeeze(1))
 
     # --- the two parts ----------------------------------------------------------------
 
@@ -215,10 +189,9 @@ class HybridEstimator(_DensityEstimator):
             model, x, y, self._training_generator()
         )
         log_q = log_r - generative
-        objective = _BOUNDS[self.bound][3](positive, negative, self.tau)
+        objective = self._bound.objective(positive, negative,
+                                          **_bound_options(self, self._bound))
         return -(log_r.mean() + log_q.mean() + objective)
-
-    _validation_name = "validation_objective"
 
     def _validation_score(self, x, y):
         # Early stopping reads the training objective on held-out rows: the
@@ -230,12 +203,14 @@ class HybridEstimator(_DensityEstimator):
                 lambda xs, ys: model["conditional"].log_prob(ys, xs)
                 + model["marginal"].log_prob(ys), x, y,
             ).mean()
-        return log_likelihood + _BOUNDS[self.bound][1](terms[:, 1:].squeeze(1))
+        return log_likelihood + self._bound_value(terms)
 
     # --- evaluation -------------------------------------------------------------------
 
     def _evaluation_terms(self, model, x, y, generator):
         seed = int(torch.randint(0, 2**62, (), generator=generator))
+        bound = self._bound
+        options = _bound_options(self, bound)
         terms = []
         for block, start in enumerate(range(0, x.shape[0], _NOISE_BLOCK)):
             stop = start + _NOISE_BLOCK
@@ -243,14 +218,14 @@ class HybridEstimator(_DensityEstimator):
             generative, _, positive, negative = self._parts(
                 model, x[start:stop], y[start:stop], noise
             )
-            bound_terms = _BOUNDS[self.bound][0](positive, negative, self.tau)
+            bound_terms = bound.terms(positive, negative, None, **options)
             terms.append(torch.cat(
                 [generative[:, None], bound_terms.reshape(len(generative), -1)], dim=1
             ))
         return torch.cat(terms)
 
     def _reduce_terms(self, terms):
-        return terms[:, 0].mean() + _BOUNDS[self.bound][1](terms[:, 1:].squeeze(1))
+        return terms[:, 0].mean() + self._bound_value(terms)
 
     def _influence_terms(self, terms):
-        return terms[:, 0] + _BOUNDS[self.bound][2](terms[:, 1:].squeeze(1))
+        return terms[:, 0] + self._bound.influence(terms[:, 1:].squeeze(1))

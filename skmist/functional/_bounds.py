@@ -11,9 +11,17 @@ Every bound takes the scores of a critic ``f(x, y)`` in one of two layouts:
 All values are in nats. Each bound is a mean of per-row terms (``_terms``) reduced by
 ``_reduce``; the estimators score large data in chunks by concatenating the per-row
 terms, so a chunked score equals the unchunked one.
+
+Each bound is one :class:`Bound` record (``NWJ``, ``DV``, ``INFONCE``, ``TUBA``,
+``ALPHA_TUBA``, ``JS``, ``SMILE``, ``FLO``): its terms, their reduction, the influence
+behind the standard error, the training objective and the pointwise MI. The public
+functions below, the discriminative estimators and :class:`skmist.HybridEstimator` all
+compute a bound through its record, so a bound is written once.
 """
 
 import math
+from dataclasses import dataclass
+from typing import Callable, Optional
 
 import torch
 import torch.nn.functional as F
@@ -78,6 +86,11 @@ def standard_error(terms, influence=_influence_mean):
 
 def _nwj_terms(positive, negative):
     return positive - torch.exp(_logmeanexp(negative) - 1.0)
+
+
+def _js_terms(positive, negative):
+    # NWJ of the shifted critic f + 1, tight at the Jensen-Shannon optimum.
+    return _nwj_terms(positive + 1.0, negative + 1.0)
 
 
 def _dv_terms(positive, negative):
@@ -180,6 +193,143 @@ def _with_gradient_of(value, objective):
     return objective + (value - objective).detach()
 
 
+def _mine_log_running_mean(log_running_mean, negative, momentum):
+    """MINE's moving average of ``E[exp f]`` over the negatives, in log space: the
+    batch's log-mean-exp, or ``log((1 - m) old + m batch)`` after the first batch."""
+    batch = _logmeanexp(negative.detach().reshape(-1), dim=0)
+    if log_running_mean is None:
+        return batch
+    return torch.logaddexp(math.log1p(-momentum) + log_running_mean,
+                           math.log(momentum) + batch)
+
+
+def _identity(values):
+    return values
+
+
+@dataclass(frozen=True, eq=False)
+class Bound:
+    """One variational bound: what an estimator needs to train a critic with it and to
+    score with it.
+
+    Every function takes ``(positive, negative, baseline, **options)``: the critic's
+    scores of shape ``(n,)`` and ``(n, K)``, the auxiliary network's values of shape
+    ``(n,)`` (``None`` for a bound without one) and the bound's options by name.
+
+    Attributes
+    ----------
+    name : str
+        Short name, as ``HybridEstimator(bound=...)`` spells it.
+    kind : {"lower", "biased", "estimate", "upper"}
+        What the value is, as the estimators' ``mi_bound`` tag reports it: a lower
+        bound for every critic, one in expectation only (biased upwards in finite
+        samples), an estimate that bounds nothing, or an upper bound.
+    terms : callable
+        Per-row terms, of shape ``(n,)`` or ``(n, m)``; rows are independent, so the
+        terms of chunks concatenate to the terms of the whole.
+    reduce : callable
+        ``reduce(terms)``: the value, a 0-dim tensor.
+    influence : callable
+        ``influence(terms)``: each row's influence on the value, for
+        :func:`standard_error`.
+    pointwise : callable or None
+        Per-row pointwise MI, or what ``finish`` makes it from; ``None``: the terms.
+    gradient : callable or None
+        A surrogate whose gradient training follows instead of the value's (JS and
+        SMILE train with the Jensen-Shannon objective's); ``None``: the value's.
+    finish : callable
+        ``finish(values)`` over the pointwise values of all rows (the DV family pools
+        the log-partition over every row's negatives).
+    baseline : {None, "x", "xy"}
+        The auxiliary function the bound takes: none, a log-baseline ``log a(x)``
+        (TUBA) or a log-partition ``u(x, y)`` (FLO).
+    options : tuple of str
+        Names of the options the functions take (``tau``, ``alpha``), which the
+        estimators pass from their parameters of the same names.
+    """
+
+    name: str
+    kind: str
+    terms: Callable
+    pointwise: Optional[Callable] = None
+    reduce: Callable = _reduce_mean
+    influence: Callable = _influence_mean
+    gradient: Optional[Callable] = None
+    finish: Callable = _identity
+    baseline: Optional[str] = None
+    options: tuple = ()
+
+    def __post_init__(self):
+        if self.pointwise is None:
+            object.__setattr__(self, "pointwise", self.terms)
+
+    def __repr__(self):
+        return f"Bound({self.name!r}, kind={self.kind!r})"
+
+    def value(self, positive, negative, baseline=None, **options):
+        """The bound, a 0-dim tensor."""
+        return self.reduce(self.terms(positive, negative, baseline, **options))
+
+    def objective(self, positive, negative, baseline=None, **options):
+        """The training objective (to maximise): the value, with the gradient of
+        ``gradient`` where there is one."""
+        value = self.value(positive, negative, baseline, **options)
+        if self.gradient is None:
+            return value
+        return _with_gradient_of(value, self.gradient(positive, negative, baseline,
+                                                      **options))
+
+
+NWJ = Bound(
+    "nwj", "lower",
+    terms=lambda positive, negative, baseline: _nwj_terms(positive, negative),
+    pointwise=lambda positive, negative, baseline: _nwj_pointwise(positive),
+)
+# MINEEstimator trains DV with its moving-average gradient (``mine``), which needs the
+# running mean as state: the estimator keeps it.
+DV = Bound(
+    "dv", "biased",
+    terms=lambda positive, negative, baseline: _dv_terms(positive, negative),
+    reduce=_reduce_dv, influence=_influence_dv, finish=_dv_pointwise,
+)
+INFONCE = Bound(
+    "infonce", "lower",
+    terms=lambda positive, negative, baseline: _infonce_terms(positive, negative),
+)
+TUBA = Bound(
+    "tuba", "lower",
+    terms=_tuba_terms,
+    pointwise=lambda positive, negative, baseline: _tuba_pointwise(positive, baseline),
+    baseline="x",
+)
+ALPHA_TUBA = Bound(
+    "alpha_tuba", "lower",
+    terms=_alpha_tuba_terms, pointwise=_alpha_tuba_pointwise,
+    baseline="x", options=("alpha",),
+)
+# The pointwise MI of JS is the critic itself: the Jensen-Shannon optimum is the log
+# density ratio.
+JS = Bound(
+    "js", "lower",
+    terms=lambda positive, negative, baseline: _nwj_terms(positive + 1.0, negative + 1.0),
+    pointwise=lambda positive, negative, baseline: positive,
+    gradient=lambda positive, negative, baseline: _js_objective(positive, negative),
+)
+SMILE = Bound(
+    "smile", "estimate",
+    terms=lambda positive, negative, baseline, tau: _smile_terms(positive, negative, tau),
+    reduce=_reduce_dv, influence=_influence_dv, finish=_dv_pointwise,
+    gradient=lambda positive, negative, baseline, tau: _js_objective(positive, negative),
+    options=("tau",),
+)
+FLO = Bound(
+    "flo", "lower",
+    terms=_flo_terms,
+    pointwise=lambda positive, negative, baseline: _flo_pointwise(baseline),
+    baseline="xy",
+)
+
+
 # --- public bounds ------------------------------------------------------------------
 
 
@@ -210,7 +360,7 @@ def nwj(scores, negative=None):
     Nguyen, Wainwright & Jordan (2010), "Estimating divergence functionals and the
     likelihood ratio by convex risk minimization", IEEE Trans. Inf. Theory.
     """
-    return _reduce_mean(_nwj_terms(*_as_pairs(scores, negative)))
+    return NWJ.value(*_as_pairs(scores, negative))
 
 
 def dv(scores, negative=None):
@@ -236,7 +386,7 @@ def dv(scores, negative=None):
     Donsker & Varadhan (1983); Belghazi et al. (2018), "MINE: Mutual Information Neural
     Estimation", ICML, eq. (10).
     """
-    return _reduce_dv(_dv_terms(*_as_pairs(scores, negative)))
+    return DV.value(*_as_pairs(scores, negative))
 
 
 def mine(scores, negative=None, log_running_mean=None):
@@ -263,7 +413,7 @@ def mine(scores, negative=None, log_running_mean=None):
         ``log_running_mean`` is given.
     """
     positive, negative = _as_pairs(scores, negative)
-    value = _reduce_dv(_dv_terms(positive, negative))
+    value = DV.value(positive, negative)
     if log_running_mean is None:
         return value
     log_partition = _logmeanexp(negative.reshape(-1), dim=0)
@@ -298,7 +448,7 @@ def infonce(scores, negative=None):
     predictive coding"; Poole et al. (2019), "On variational bounds of mutual
     information", ICML, eq. (10).
     """
-    return _reduce_mean(_infonce_terms(*_as_pairs(scores, negative)))
+    return INFONCE.value(*_as_pairs(scores, negative))
 
 
 def tuba(scores, negative=None, log_baseline=None):
@@ -330,7 +480,7 @@ def tuba(scores, negative=None, log_baseline=None):
     positive, negative = _as_pairs(scores, negative)
     if log_baseline is None:
         log_baseline = 1.0
-    return _reduce_mean(_tuba_terms(positive, negative, log_baseline))
+    return TUBA.value(positive, negative, log_baseline)
 
 
 def alpha_tuba(scores, negative=None, log_baseline=None, alpha=0.5):
@@ -366,7 +516,7 @@ def alpha_tuba(scores, negative=None, log_baseline=None, alpha=0.5):
     if log_baseline is None:
         log_baseline = 0.0
     log_baseline = torch.as_tensor(log_baseline, dtype=positive.dtype, device=positive.device)
-    return _reduce_mean(_alpha_tuba_terms(positive, negative, log_baseline, alpha))
+    return ALPHA_TUBA.value(positive, negative, log_baseline, alpha=alpha)
 
 
 def js(scores, negative=None):
@@ -395,9 +545,7 @@ def js(scores, negative=None):
     Song & Ermon (2020), "Understanding the limitations of variational mutual
     information estimators", ICLR, section 4.
     """
-    positive, negative = _as_pairs(scores, negative)
-    value = _reduce_mean(_nwj_terms(positive + 1.0, negative + 1.0))
-    return _with_gradient_of(value, _js_objective(positive, negative))
+    return JS.objective(*_as_pairs(scores, negative))
 
 
 def smile(scores, negative=None, tau=5.0):
@@ -427,9 +575,7 @@ def smile(scores, negative=None, tau=5.0):
     Song & Ermon (2020), "Understanding the limitations of variational mutual
     information estimators", ICLR, eq. (14).
     """
-    positive, negative = _as_pairs(scores, negative)
-    value = _reduce_dv(_smile_terms(positive, negative, tau))
-    return _with_gradient_of(value, _js_objective(positive, negative))
+    return SMILE.objective(*_as_pairs(scores, negative), tau=tau)
 
 
 def flo(scores, negative=None, log_partition=None):
@@ -462,4 +608,4 @@ def flo(scores, negative=None, log_partition=None):
     positive, negative = _as_pairs(scores, negative)
     if log_partition is None:
         log_partition = torch.zeros_like(positive)
-    return _reduce_mean(_flo_terms(positive, negative, log_partition))
+    return FLO.value(positive, negative, log_partition)
