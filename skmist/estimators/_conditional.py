@@ -28,6 +28,7 @@ from ..functional._bounds import standard_error
 from ..functional._conditional import _conditional_ksg_saturation
 from ..functional._neighbors import check_not_constant
 from ._discriminative import SMILEEstimator
+from ._quantized import _DATA_ATTRIBUTES
 from ._nonparametric import (
     _ATTRIBUTES,
     _KSG_SEARCH_PARAMETERS,
@@ -252,6 +253,7 @@ class ConditionalKSGEstimator(_KSGFamily):
 
 
 
+@fill_doc(data_attributes=_DATA_ATTRIBUTES)
 class ChainRuleCMIEstimator(MIEstimator):
     """Conditional MI by the chain rule: I(X; y | Z) = I([X, Z]; y) - I(Z; y).
 
@@ -298,12 +300,7 @@ class ChainRuleCMIEstimator(MIEstimator):
         The clone fitted on the conditioning columns: I(Z; y).
     conditioning_mask_ : ndarray of bool of shape (n_features,)
         The columns of X conditioned on.
-    n_features_in_ : int
-        Number of columns of X.
-    feature_names_in_ : ndarray of str
-        Column names of X, when X is a DataFrame with string column names.
-    y_categories_ : ndarray or None
-        Categories of a categorical y.
+    {data_attributes}
 
     See Also
     --------

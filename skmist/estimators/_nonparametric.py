@@ -37,7 +37,14 @@ from ..functional._kde import _kde_pointwise
 from ..functional._ksg import _ksg_local_terms, _ksg_saturation
 from ..functional._jitter import jitter_amplitude
 from ..functional._neighbors import check_not_constant, column_std
-from ._quantized import _target_tensor, _x_tensor, _warn_if_bias_rivals, _warn_if_plugin_biased
+from ._quantized import (
+    _DATA_ATTRIBUTES,
+    _device_parameter,
+    _target_tensor,
+    _warn_if_bias_rivals,
+    _warn_if_plugin_biased,
+    _x_tensor,
+)
 
 __all__ = ["GaussianEstimator", "HistogramEstimator", "KDEEstimator", "KSGEstimator"]
 
@@ -331,23 +338,7 @@ _ATTRIBUTES = """
     mi_ : float
         MI estimate in nats on the training data.
     device_ : torch.device
-        Where the estimate is computed.
-    n_features_in_ : int
-        Number of columns of X.
-    feature_names_in_ : ndarray of str
-        Column names of X, when X is a DataFrame with string column names.
-    y_categories_ : ndarray or None
-        Categories of a categorical y.
-"""
-
-
-def _device_parameter(default):
-    """The ``device`` entry: every estimator takes the same values, and only the
-    default differs (where the computation runs unless told)."""
-    return f"""
-    device : str, default="{default}"
-        Torch device of the computation: "cpu", "cuda", "cuda:<index>", or "auto" for
-        CUDA when available, else the CPU."""
+        Where the estimate is computed.""" + _DATA_ATTRIBUTES
 
 
 # KSGEstimator's and ConditionalKSGEstimator's neighbour search.

@@ -20,6 +20,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
+from .._docstrings import fill_doc
 from .._neural import NeuralMIEstimator, UnreliableEstimateWarning, _location_scale, chunk_rows
 from ..base import MIEstimator, resolve_device
 from ..functional._bounds import standard_error
@@ -37,6 +38,28 @@ MAX_UNIFORM_CODES = 4096
 # Gaussians, BinnedEstimator's 32 codes: +2.8 nats at n = 50 and +1.1 at n = 300 on
 # independent data, +0.24 at n = 2000, +0.05 at n = 10000.
 PLUGIN_BIAS_TOLERANCE = 0.05
+
+
+# The attributes every estimator sets from its training data, and the device entry,
+# shared by the docstrings of this module's, the nonparametric and the conditional
+# estimators (see skmist._docstrings).
+_DATA_ATTRIBUTES = """
+    n_features_in_ : int
+        Number of columns of X.
+    feature_names_in_ : ndarray of str
+        Column names of X, when X is a DataFrame with string column names.
+    y_categories_ : ndarray or None
+        Categories of a categorical y.
+"""
+
+
+def _device_parameter(default):
+    """The ``device`` entry: every estimator takes the same values, and only the
+    default differs (where the computation runs unless told)."""
+    return f"""
+    device : str, default="{default}"
+        Torch device of the computation: "cpu", "cuda", "cuda:<index>", or "auto" for
+        CUDA when available, else the CPU."""
 
 
 def _warn_if_plugin_biased(estimator, value, codes_x, codes_y, parameter,
@@ -170,6 +193,7 @@ def _log_frequencies(codes):
 # --- Binned --------------------------------------------------------------------------
 
 
+@fill_doc(device=_device_parameter("auto"), data_attributes=_DATA_ATTRIBUTES)
 class BinnedEstimator(MIEstimator):
     """Plug-in MI of codes: quantize X and y with codebooks fitted on the training
     data, then the discrete MI of the codes.
@@ -201,8 +225,7 @@ class BinnedEstimator(MIEstimator):
     discrete_target : bool or "auto", default="auto"
         Treat y as categorical (its categories are its codes). ``"auto"`` does so for
         strings, booleans and categoricals.
-    device : str, default="auto"
-        Torch device of the quantization; ``"auto"`` is CUDA when available.
+    {device}
     random_state : int, RandomState instance or None, default=None
         Seeds k-means.
 
@@ -215,12 +238,7 @@ class BinnedEstimator(MIEstimator):
         categorical y); ``centres`` holds the code vectors.
     device_ : torch.device
         Where the quantization runs.
-    n_features_in_ : int
-        Number of columns of X.
-    feature_names_in_ : ndarray of str
-        Column names of X, when X is a DataFrame with string column names.
-    y_categories_ : ndarray or None
-        Categories of a categorical y.
+    {data_attributes}
 
     See Also
     --------
@@ -376,6 +394,7 @@ class BinnedEstimator(MIEstimator):
 # --- PQ ------------------------------------------------------------------------------
 
 
+@fill_doc(device=_device_parameter("auto"), data_attributes=_DATA_ATTRIBUTES)
 class PQEstimator(NeuralMIEstimator):
     """PQ: MI of x and the code of y, ``H(Q(y)) - H(Q(y) | x)``, with a classifier
     q(Q(y) | x).
@@ -424,8 +443,7 @@ class PQEstimator(NeuralMIEstimator):
         Centre and scale X and y with training statistics.
     discrete_target : bool or "auto", default="auto"
         Treat y as categorical (its categories are its codes).
-    device : str, default="auto"
-        Torch device; ``"auto"`` is CUDA when available, else the CPU.
+    {device}
     dtype : {"float32", "float64"}, default="float32"
         Floating point type of the model and data.
     random_state : int, RandomState instance or None, default=None
@@ -446,12 +464,7 @@ class PQEstimator(NeuralMIEstimator):
         Optimisation steps taken.
     device_ : torch.device
         Where the model lives.
-    n_features_in_ : int
-        Number of columns of X.
-    feature_names_in_ : ndarray of str
-        Column names of X, when X is a DataFrame with string column names.
-    y_categories_ : ndarray or None
-        Categories of a categorical y.
+    {data_attributes}
 
     See Also
     --------
