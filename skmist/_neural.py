@@ -17,6 +17,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
+from ._docstrings import fill_doc
 from ._training import train
 from .base import (
     MIEstimator, UnreliableEstimateWarning, check_dtype_range, resolve_device, resolve_dtype,
@@ -58,6 +59,25 @@ def store_params(estimator, arguments):
             setattr(estimator, name, value)
 
 
+def fitted_attributes(*, y=True):
+    """The numpydoc entries of the fitted attributes every trained estimator has, for
+    :func:`~skmist._docstrings.fill_doc`; ``y``: with ``y_categories_`` (not for an
+    estimator of X alone)."""
+    text = """n_iter_ : int
+        Optimisation steps taken.
+    device_ : torch.device
+        Where the model lives.
+    n_features_in_ : int
+        Number of columns of X.
+    feature_names_in_ : ndarray of str
+        Column names of X, when X is a DataFrame with string column names."""
+    if y:
+        text += """
+    y_categories_ : ndarray or None
+        Categories of a categorical y, in one-hot order."""
+    return text
+
+
 def _check_pointwise(estimator):
     """``available_if``'s check of ``score_samples``: an AttributeError saying why an
     estimator has no pointwise MI (scikit-learn chains it to the one it raises)."""
@@ -67,6 +87,7 @@ def _check_pointwise(estimator):
     return True
 
 
+@fill_doc(fitted=fitted_attributes())
 class NeuralMIEstimator(MIEstimator):
     """Base class of the trained estimators: a torch model, a loss, and an estimate.
 
@@ -149,16 +170,7 @@ class NeuralMIEstimator(MIEstimator):
         The trained model, on standardized inputs.
     history_ : pandas.DataFrame
         Training curve: iteration, loss and the validation score.
-    n_iter_ : int
-        Optimisation steps taken.
-    device_ : torch.device
-        Where the model lives.
-    n_features_in_ : int
-        Number of columns of X.
-    feature_names_in_ : ndarray of str
-        Column names of X, when X is a DataFrame with string column names.
-    y_categories_ : ndarray or None
-        Categories of a categorical y, in one-hot order.
+    {fitted}
 
     See Also
     --------

@@ -20,7 +20,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._docstrings import fill_doc
-from .._neural import NeuralMIEstimator, store_params
+from .._neural import NeuralMIEstimator, fitted_attributes, store_params
 from ..base import _check_tensor, _reject_non_numeric_columns, resolve_dtype
 from ..functional import gaussian_mi_bias
 from ..functional._diffusion import (
@@ -242,7 +242,7 @@ def _noise(shape, generator, device, dtype):
                        dtype=dtype).to(device)
 
 
-@fill_doc(parameters=_parameters(
+@fill_doc(fitted=fitted_attributes(), parameters=_parameters(
     standardize="quantile",
     discrete_target="One-hot encode y. A categorical y is never diffused: the conditional "
                     "variant\n    then diffuses X given y, and the joint variant refuses it.",
@@ -285,8 +285,7 @@ class MINDEEstimator(_DiffusionEstimator):
     \varepsilon_{ref}\|^2 - \|\varepsilon_Y - \varepsilon_{ref}\|^2] dt`, where the
     cross-entropy terms of the two entropies cancel. Both forms are exact for exact
     scores; with learned ones the default (``None``) was the more accurate on our
-    Gaussian benchmarks (0.1 nats closer for the joint variant at d=5, MI 2)
-    and is never negative.
+    Gaussian benchmarks and is never negative.
 
     ``score`` is the Monte-Carlo integral on the given samples, ``n_time_samples``
     draws of (time, noise) each, with the fitted denoiser. A consistent estimate,
@@ -342,16 +341,7 @@ class MINDEEstimator(_DiffusionEstimator):
     history_ : pandas.DataFrame
         Training curve: iteration and loss; ``validation_negative_loss`` holds the
         early-stopping criterion when ``n_iter_no_change`` is set.
-    n_iter_ : int
-        Optimisation steps taken.
-    device_ : torch.device
-        Where the model lives.
-    n_features_in_ : int
-        Number of columns of X.
-    feature_names_in_ : ndarray of str
-        Column names of X, when X is a DataFrame with string column names.
-    y_categories_ : ndarray or None
-        Categories of a categorical y, in one-hot order.
+    {fitted}
 
     Notes
     -----
@@ -363,57 +353,41 @@ class MINDEEstimator(_DiffusionEstimator):
     score: half conditional and half marginal, or for the joint variant half joint
     and a quarter each conditional (as the reference code weights them).
 
-    Three choices, each measured on correlated Gaussians at n = 10,000 (d = 1 and 5,
-    MI 0.5 and 2 nats, 3 seeds), make the CPU budget enough:
+    Three choices make the CPU budget enough:
 
     * The learning rate decays along a cosine to 0 (Loshchilov & Hutter, 2017). The
       gradients of denoising score matching are dominated by irreducible noise; at
-      a constant rate the learned score differences wander and the estimate of
-      consecutive checkpoints moves by +-0.1 nats. Annealed, 4000 steps reach
-      +-0.04 where 16,000 constant-rate steps with weight averaging were 0.1 low.
+      a constant rate the learned score differences wander (annealed, 4000 steps
+      reach +-0.04 nats where 16,000 constant-rate steps with weight averaging were
+      0.1 low).
     * The denoiser predicts the residual from the noise prediction of a unit
       Gaussian, :math:`\hat\varepsilon = \sigma_t z_t + F(z_t, t)`: standardized
       data are close to it, and at large t the noise is nearly the input, which an
-      MLP otherwise fits poorly (the joint variant was 0.45 nats high at d=5
-      without it). The residual cancels in every score difference.
+      MLP otherwise fits poorly. The residual cancels in every score difference.
     * The times scale and shift the hidden layers (FiLM) rather than enter as
       inputs (see :class:`skmist.nn.Denoiser`).
 
     The default ``baseline="gaussian"`` goes one step further: the residual is taken
     from the noise prediction of the Gaussian fitted to the training data
     (:class:`skmist.nn.GaussianDenoiser`), whose score differences integrate to the
-    Gaussian MI of the data, so the network learns only the non-Gaussian part.
-    Without it, what the network overfits of its 4,500 training rows adds up over
-    the coordinates: on the 25- and 50-dimensional suite tasks the estimate was
-    0.11-0.52 nats high (multinormal-sparse-25-25: 1.33 for 1.02, 3 seeds), while on
-    held-out rows the difference of the marginal and conditional denoising losses,
-    which overfitting lowers, was 0.78; the excess came from the middle times,
-    0.03 < t < 0.3. Training harder made it worse (four (time, noise) draws per row
-    and step: 2.85 nats there), strong weight decay drove the Student-t estimates to
-    0. With the baseline the same task gives 1.08 (conditional) and 1.09 (joint).
+    Gaussian MI of the data, so the network learns only the non-Gaussian part, and
+    what it overfits no longer adds up over many coordinates
+    (multinormal-sparse-25-25: 1.33 nats for 1.02 without the baseline, 1.08 and
+    1.09 with it).
 
-    The held-out denoising loss is dominated by the noise too: its minimum came
-    before the MI was learned (0.26 nats low), so a fixed budget keeping its final
-    weights is the default and early stopping an option.
+    The held-out denoising loss is dominated by the noise too, a flat criterion for
+    MI, so a fixed budget keeping its final weights is the default and early
+    stopping an option.
 
     The Gaussian MI that the baseline carries is that of the sample covariance,
     biased up by spurious sample correlations; the bias has a closed form in the
     dimensions and the number of training rows alone
     (:func:`skmist.functional.gaussian_mi_bias`, about :math:`d_x d_y / 2n`), and
-    every estimate has it subtracted (``baseline_bias_``). It was what remained in
-    25 and 50 dimensions: 0.28 nats on multinormal-dense-50-50 (1.92 -> 1.64, truth
-    1.62).
+    every estimate has it subtracted (``baseline_bias_``; on
+    multinormal-dense-50-50, 1.92 -> 1.64, truth 1.62).
 
-    On the 40 tasks of the "Beyond Normal" suite (:mod:`skmist.datasets`; n =
-    10,000, half to fit and half to score, 3 seeds, ``python -m skmist.benchmark``)
-    the joint variant is within max(0.1 nats, 10%) of the truth on 37 tasks, mean
-    absolute error 0.048 nats, and the conditional one on 35, 0.056 (with
-    ``baseline="standard"``: 32, 0.131 and 31, 0.087; SMILE 12, InfoNCE 14, KSG 20),
-    at a median 8 s a task on one CPU thread (SMILE and InfoNCE 1 s). The default
-    ``standardize="quantile"`` gives the Student-t tasks normal margins: on
-    standardized data the Cauchy-tailed ones failed (0.005 nats for 0.224). Both
-    variants stay 0.2-0.5 nats low on the spirals in 3, 5 and 25 dimensions (every
-    estimator is low there).
+    The measurements behind these defaults, and the results on the 40 tasks of the
+    "Beyond Normal" suite, are in the user guide (:ref:`diffusion-measurements`).
 
     See Also
     --------
@@ -656,7 +630,7 @@ class MINDEEstimator(_DiffusionEstimator):
         return terms.mean() - self.baseline_bias_
 
 
-@fill_doc(parameters=_parameters(
+@fill_doc(fitted=fitted_attributes(), parameters=_parameters(
     standardize="quantile", times=False,
     discrete_target="One-hot encode y. A categorical y is never diffused: X is, given y.",
 ))
@@ -730,16 +704,7 @@ class MMGEstimator(MINDEEstimator):
         estimate.
     history_ : pandas.DataFrame
         Training curve.
-    n_iter_ : int
-        Optimisation steps taken.
-    device_ : torch.device
-        Where the model lives.
-    n_features_in_ : int
-        Number of columns of X.
-    feature_names_in_ : ndarray of str
-        Column names of X, when X is a DataFrame with string column names.
-    y_categories_ : ndarray or None
-        Categories of a categorical y, in one-hot order.
+    {fitted}
 
     Notes
     -----
@@ -747,31 +712,20 @@ class MMGEstimator(MINDEEstimator):
     that ``score`` uses, so a narrow logistic leaves its tails, where the weight
     :math:`1/q` is largest, under-trained, and the orthogonal form squares the
     difference of two learned predictions, whose errors there then add up with that
-    weight. The Gaussian gap's own logistic (scale about 1 below a few nats per
-    dimension) gave 0.52 nats for 0.30 on student-identity-5-5-3 and 1.07 for 1.02
-    on spiral-normal_cdf-multinormal-sparse-5-5-2-2.0; uniform draws (MINDE's) 0.21
-    and 0.87; scale 2, 0.35 and 0.96 but 1.13 for 1.02 on the 25-dimensional spiral
-    (0.98 at 3); scale 3, the default, 0.30 and 0.93 (Beyond Normal tasks, n =
-    10,000, half to fit and half to score, seed 0).
+    weight. The scale 3 was the smallest that did not overestimate (scale 2 gave
+    1.13 nats for 1.02 on the 25-dimensional spiral, scale 3 0.98).
 
     The orthogonal form is the default because it was both less variable and more
-    accurate. Scored by both forms, one fitted model (defaults, the same tasks) had
-    2.5 to 4 times the Monte-Carlo variance with the gap form (standard error
-    0.0146 against 0.0073 on 1v1-normal-0.75, 0.025 against 0.014 on
-    multinormal-sparse-25-25-2-2.0), and with learned predictions the two are
-    biased in opposite directions: the orthogonal form up by the predictions'
-    errors, the gap down by the conditional prediction's excess error on held-out
-    rows (0.86 against 1.06, truth 1.02, on multinormal-sparse-25-25-2-2.0; 0.20
-    against 0.31, truth 0.29, on student-identity-3-3-2).
+    accurate: the gap form had 2.5 to 4 times its Monte-Carlo variance (standard
+    error 0.0146 against 0.0073 on 1v1-normal-0.75), and with learned predictions
+    the two are biased in opposite directions, the orthogonal form up by the
+    predictions' errors, the gap down by the conditional prediction's excess error
+    on held-out rows (0.86 against 1.06, truth 1.02, on
+    multinormal-sparse-25-25-2-2.0; 0.20 against 0.31, truth 0.29, on
+    student-identity-3-3-2).
 
-    On the 40 tasks of the "Beyond Normal" suite (:mod:`skmist.datasets`; n =
-    10,000, half to fit and half to score, seed 0, ``python -m skmist.benchmark``)
-    the estimate is within max(0.1 nats, 10%) of the truth on 37 tasks, mean
-    absolute error 0.046 nats (MINDE's joint variant 37 and 0.053, its conditional
-    one 34 and 0.070), at the cost of MINDE's conditional variant: about 10% less
-    CPU time than the joint one. It misses the spirals in 3, 5 and 25 dimensions
-    (0.76-0.88 nats for 1.02), where every estimator is low.
-
+    The measurements behind these defaults, and the results on the 40 tasks of the
+    "Beyond Normal" suite, are in the user guide (:ref:`diffusion-measurements`).
 
     See Also
     --------
@@ -959,7 +913,7 @@ class _EntropyEstimator:
         return x, x.new_zeros((x.shape[0], 0))
 
 
-@fill_doc(parameters=_parameters(standardize=True))
+@fill_doc(fitted=fitted_attributes(y=False), parameters=_parameters(standardize=True))
 class MINDEEntropy(_EntropyEstimator, _DiffusionEstimator):
     r"""Differential entropy of X from a score-based diffusion model (MINDE).
 
@@ -997,14 +951,7 @@ class MINDEEntropy(_EntropyEstimator, _DiffusionEstimator):
         The trained denoiser on standardized X.
     history_ : pandas.DataFrame
         Training curve.
-    n_iter_ : int
-        Optimisation steps taken.
-    device_ : torch.device
-        Where the model lives.
-    n_features_in_ : int
-        Number of columns of X.
-    feature_names_in_ : ndarray of str
-        Column names of X, when X is a DataFrame with string column names.
+    {fitted}
 
     See Also
     --------

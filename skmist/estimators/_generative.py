@@ -14,7 +14,7 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._docstrings import fill_doc
-from .._neural import NeuralMIEstimator, chunk_rows, store_params
+from .._neural import NeuralMIEstimator, chunk_rows, fitted_attributes, store_params
 from ..base import resolve_dtype
 from ..functional import _generative
 from ..functional._neighbors import check_not_constant
@@ -82,7 +82,10 @@ _PARAMETERS = """density : {"gaussian", "mixture", "flow"}, default="gaussian"
     verbose : bool, default=False
         Show a progress bar during fit."""
 
-_NEGATIVES = """n_negatives : int, default=127
+# The entry starts on the second line: fill_doc dedents from there, which keeps the
+# description of a lone entry indented under it.
+_NEGATIVES = """
+    n_negatives : int, default=127
         Other rows that each row is contrasted with in the estimate (capped at
         ``n_samples - 1``); drawn from ``random_state``, so the score does not depend
         on how the data are chunked. Training (maximum likelihood) does not use them."""
@@ -95,16 +98,7 @@ _ATTRIBUTES = """mi_ : float
         Training curve: iteration, loss (the negative log-likelihood per sample),
         validation_log_likelihood and validation_log_likelihood_smoothed (per sample,
         in nats, of the standardized data).
-    n_iter_ : int
-        Optimisation steps taken.
-    device_ : torch.device
-        Where the model lives.
-    n_features_in_ : int
-        Number of columns of X.
-    feature_names_in_ : ndarray of str
-        Column names of X, when X is a DataFrame with string column names.
-    y_categories_ : ndarray or None
-        Categories of a categorical y, in one-hot order."""
+    """ + fitted_attributes()
 
 
 def _fill_doc(cls):
