@@ -5,11 +5,13 @@ import math
 import torch
 from scipy.special import digamma
 
-from ._neighbors import as_sample_pair, check_not_constant, column_std
+from .._docstrings import fill_doc
+from ._neighbors import as_sample_pair, check_not_constant, column_std, returns_nats
 
 __all__ = ["gaussian_mi", "gaussian_mi_bias", "gaussian_mi_from_covariance"]
 
 
+@fill_doc(returns=returns_nats(of="``cov``"))
 def gaussian_mi_from_covariance(cov, dx):
     r"""MI between the first ``dx`` and the remaining coordinates of a Gaussian, in nats.
 
@@ -27,10 +29,7 @@ def gaussian_mi_from_covariance(cov, dx):
     dx : int
         Dimension of X, ``1 <= dx < d``.
 
-    Returns
-    -------
-    torch.Tensor
-        0-dim tensor, in nats.
+    {returns}
 
     References
     ----------
@@ -66,6 +65,7 @@ def gaussian_mi_from_covariance(cov, dx):
     return 0.5 * (logdet_x + logdet_y - logdet)
 
 
+@fill_doc(returns=returns_nats())
 def gaussian_mi(x, y):
     r"""MI of the Gaussian with the samples' covariance, in nats: the linear baseline.
 
@@ -83,10 +83,7 @@ def gaussian_mi(x, y):
     y : torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
         Need ``n_samples > n_features_x + n_features_y``.
 
-    Returns
-    -------
-    torch.Tensor
-        0-dim tensor, in nats.
+    {returns}
 
     References
     ----------

@@ -5,7 +5,15 @@ from numbers import Integral, Real
 
 import torch
 
-from ._neighbors import as_sample_pair, as_samples, check_same_length, output_dtype
+from .._docstrings import fill_doc
+from ._neighbors import (
+    PROMOTED,
+    as_sample_pair,
+    as_samples,
+    check_same_length,
+    output_dtype,
+    returns_nats,
+)
 
 __all__ = ["discrete_mi", "histogram_mi", "soft_histogram_mi"]
 
@@ -140,6 +148,7 @@ def _bin_codes(t, bins):
     return torch.stack(codes, dim=1)
 
 
+@fill_doc(returns=returns_nats())
 def histogram_mi(x, y, bins="sturges", *, correction=None):
     r"""Plug-in MI of binned data, in nats.
 
@@ -166,10 +175,7 @@ def histogram_mi(x, y, bins="sturges", *, correction=None):
     correction : {None, "miller-madow"}, default=None
         First-order bias correction of the plug-in.
 
-    Returns
-    -------
-    torch.Tensor
-        0-dim tensor, in nats.
+    {returns}
 
     References
     ----------
@@ -203,6 +209,7 @@ def _soft_assignment(t, bins, bandwidth):
     return weights
 
 
+@fill_doc(returns=returns_nats(PROMOTED))
 def soft_histogram_mi(x, y, bins="sturges", bandwidth=0.25):
     r"""MI of a soft (kernel-assigned) histogram, in nats; differentiable.
 
@@ -232,10 +239,7 @@ def soft_histogram_mi(x, y, bins="sturges", bandwidth=0.25):
         does not depend on the data's scale). Smaller is closer to the hard histogram
         and has steeper gradients.
 
-    Returns
-    -------
-    torch.Tensor
-        0-dim tensor, in nats.
+    {returns}
 
     References
     ----------

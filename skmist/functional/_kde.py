@@ -5,7 +5,14 @@ from numbers import Real
 
 import torch
 
-from ._neighbors import as_sample_pair, check_not_constant, column_std
+from .._docstrings import fill_doc
+from ._neighbors import (
+    PROMOTED,
+    as_sample_pair,
+    check_not_constant,
+    column_std,
+    returns_nats,
+)
 
 __all__ = ["kde_mi"]
 
@@ -37,6 +44,7 @@ def kde_bandwidth(z, bandwidth):
     return torch.full((d,), float(bandwidth), dtype=z.dtype, device=z.device)
 
 
+@fill_doc(returns=returns_nats(PROMOTED))
 def kde_mi(x, y, bandwidth="scott", leave_one_out=True, *, chunk_size=None):
     r"""MI of a Gaussian kernel density estimate, averaged over the samples, in nats.
 
@@ -79,10 +87,7 @@ def kde_mi(x, y, bandwidth="scott", leave_one_out=True, *, chunk_size=None):
         Rows per chunk; by default about ``2**24 / (N max(d_x, d_y))``. The value does not
         depend on it.
 
-    Returns
-    -------
-    torch.Tensor
-        0-dim tensor, in nats.
+    {returns}
 
     References
     ----------

@@ -11,6 +11,7 @@ import numpy as np
 import scipy.special
 import torch
 
+from .._docstrings import fill_doc
 from ._neighbors import (
     as_float_samples,
     as_sample_pair,
@@ -23,6 +24,7 @@ from ._neighbors import (
     output_dtype,
     rank_normal_scores,
     resolve_backend,
+    returns_nats,
     strictly_below,
     within_counter,
 )
@@ -84,6 +86,7 @@ def _prepare(x, y, n_neighbors, backend, y_name="y", *, n_jobs=-1, chunk_size=No
     return x, y, k, dict(n_jobs=n_jobs, chunk_size=chunk_size), like
 
 
+@fill_doc(returns=returns_nats())
 def ksg(x, y, n_neighbors=3, variant=1, *, backend="auto", n_jobs=-1, chunk_size=None):
     r"""Kraskov-Stögbauer-Grassberger (KSG) estimate of I(X; Y) in nats.
 
@@ -135,10 +138,7 @@ def ksg(x, y, n_neighbors=3, variant=1, *, backend="auto", n_jobs=-1, chunk_size
         Rows of the distance matrix held at once by the torch backend; by default
         ``2**24 // n_samples``. The value does not depend on it.
 
-    Returns
-    -------
-    torch.Tensor
-        0-dim tensor, in nats, on ``x``'s device and in its floating dtype.
+    {returns}
 
     References
     ----------
@@ -229,6 +229,7 @@ def _ksg1_saturation(x, y, k, count_x, count_y, opts):
     return _ksg_from_counts(*_ksg1_counts(x, y, k, count_x, count_y, opts), k)
 
 
+@fill_doc(returns=returns_nats())
 def ksg_cd(x, y_discrete, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_size=None):
     r"""Ross (2014) estimate of I(X; Y) for continuous X and discrete Y, in nats.
 
@@ -255,10 +256,7 @@ def ksg_cd(x, y_discrete, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_siz
     backend, n_jobs, chunk_size
         See :func:`ksg`.
 
-    Returns
-    -------
-    torch.Tensor
-        0-dim tensor, in nats.
+    {returns}
 
     References
     ----------
@@ -324,6 +322,7 @@ def _ross(x, groups, k, opts, count_x=None):
     )
 
 
+@fill_doc(returns=returns_nats())
 def mixed_ksg(x, y, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_size=None):
     r"""Gao et al. (2017) estimate of I(X; Y) for discrete-continuous mixtures, in nats.
 
@@ -356,10 +355,7 @@ def mixed_ksg(x, y, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_size=None
     backend, n_jobs, chunk_size
         See :func:`ksg`.
 
-    Returns
-    -------
-    torch.Tensor
-        0-dim tensor, in nats.
+    {returns}
 
     References
     ----------
@@ -382,6 +378,7 @@ def mixed_ksg(x, y, n_neighbors=3, *, backend="auto", n_jobs=-1, chunk_size=None
     return _result(terms.mean() + math.log(n), like)
 
 
+@fill_doc(returns=returns_nats())
 def kl_entropy(x, n_neighbors=3, *, metric="chebyshev", backend="auto", n_jobs=-1,
                chunk_size=None):
     r"""Kozachenko-Leonenko estimate of the differential entropy H(X), in nats.
@@ -406,10 +403,7 @@ def kl_entropy(x, n_neighbors=3, *, metric="chebyshev", backend="auto", n_jobs=-
     backend, n_jobs, chunk_size
         See :func:`ksg`.
 
-    Returns
-    -------
-    torch.Tensor
-        0-dim tensor, in nats.
+    {returns}
 
     References
     ----------

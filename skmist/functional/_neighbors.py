@@ -34,6 +34,22 @@ BACKENDS = ("auto", "scipy", "torch")
 _CHUNK_ELEMENTS = 2**24
 
 
+# returns_nats's dtype of the functions that compute in x's and y's common dtype.
+PROMOTED = "the floating dtype that ``x``'s and ``y``'s promote to"
+
+
+def returns_nats(dtype="its floating dtype (float64 for integers)", of="``x``"):
+    """The Returns section of the functions that give one estimate in nats (filled
+    into their docstrings by :func:`skmist._docstrings.fill_doc`)."""
+    return f"""
+    Returns
+    -------
+    torch.Tensor
+        0-dim tensor, in nats, on {of}'s device and in
+        {dtype}.
+    """
+
+
 # --- input checks -------------------------------------------------------------------
 
 
