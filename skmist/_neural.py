@@ -59,6 +59,35 @@ def store_params(estimator, arguments):
             setattr(estimator, name, value)
 
 
+# numpydoc entries that trained estimators share, as fill_doc sections; each starts on
+# its second line, so that it can also be appended to a section written on from
+# another entry.
+OPTIMISATION_PARAMETERS = """
+    max_iter : int, default=4000
+        Maximum number of optimisation steps.
+    batch_size : int, default=128
+        Samples per step; clipped to the number of training samples.
+    learning_rate : float, default=1e-3
+        AdamW step size.
+    weight_decay : float, default=0.0
+        AdamW weight decay.
+    validation_fraction : float, default=0.2
+        Share of the data held out for early stopping and ``mi_``; with fewer than two
+        rows to hold out, all rows train and ``mi_`` is the training estimate."""
+
+DEVICE_PARAMETERS = """
+    device : str, default="auto"
+        Torch device; ``"auto"`` is CUDA when available, else the CPU.
+    dtype : {"float32", "float64"}, default="float32"
+        Floating point type of the model and data."""
+
+
+# The X and y of the fitted estimator's methods.
+XY_PARAMETERS = """
+    X : array-like or torch.Tensor of shape (n_samples, n_features_x)
+    y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)"""
+
+
 def fitted_attributes(*, y=True):
     """The numpydoc entries of the fitted attributes every trained estimator has, for
     :func:`~skmist._docstrings.fill_doc`; ``y``: with ``y_categories_`` (not for an
@@ -87,7 +116,8 @@ def _check_pointwise(estimator):
     return True
 
 
-@fill_doc(fitted=fitted_attributes())
+@fill_doc(optimisation=OPTIMISATION_PARAMETERS, device=DEVICE_PARAMETERS,
+          fitted=fitted_attributes())
 class NeuralMIEstimator(MIEstimator):
     """Base class of the trained estimators: a torch model, a loss, and an estimate.
 
@@ -127,17 +157,7 @@ class NeuralMIEstimator(MIEstimator):
 
     Parameters
     ----------
-    max_iter : int, default=4000
-        Maximum number of optimisation steps.
-    batch_size : int, default=128
-        Samples per step; clipped to the number of training samples.
-    learning_rate : float, default=1e-3
-        AdamW step size.
-    weight_decay : float, default=0.0
-        AdamW weight decay.
-    validation_fraction : float, default=0.2
-        Share of the data held out for early stopping and ``mi_``; with fewer than
-        two rows to hold out, all rows train and ``mi_`` is the training estimate.
+    {optimisation}
     n_iter_no_change : int or None, default=300
         Stop when the smoothed held-out validation score has not improved by more
         than ``tol`` for this many steps, and keep the weights of its best step;
@@ -150,10 +170,7 @@ class NeuralMIEstimator(MIEstimator):
     discrete_target : bool or "auto", default="auto"
         Treat y as categorical (one-hot). ``"auto"`` does so for strings, booleans
         and categoricals.
-    device : str, default="auto"
-        Torch device; ``"auto"`` is CUDA when available, else the CPU.
-    dtype : {"float32", "float64"}, default="float32"
-        Floating point type of the model and data.
+    {device}
     random_state : int, RandomState instance or None, default=None
         Seeds the validation split, the initial weights, the batches and the draws
         of the evaluation, each from its own seed. The global torch RNG is left as it
@@ -277,6 +294,7 @@ class NeuralMIEstimator(MIEstimator):
         self._reraise_interrupt(result, "fit", stacklevel=4)
         return self
 
+    @fill_doc(xy=XY_PARAMETERS)
     def partial_fit(self, X, y):
         """Continue training for one pass over ``(X, y)``, e.g. a batch of a DataLoader.
 
@@ -286,8 +304,7 @@ class NeuralMIEstimator(MIEstimator):
 
         Parameters
         ----------
-        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
-        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
+        {xy}
 
         Returns
         -------
@@ -309,6 +326,7 @@ class NeuralMIEstimator(MIEstimator):
         self._reraise_interrupt(result, "partial_fit", stacklevel=3)
         return self
 
+    @fill_doc(xy=XY_PARAMETERS)
     def score(self, X, y):
         """MI estimate in nats on ``(X, y)`` with the fitted model.
 
@@ -324,8 +342,7 @@ class NeuralMIEstimator(MIEstimator):
 
         Parameters
         ----------
-        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
-        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
+        {xy}
 
         Returns
         -------
@@ -334,6 +351,7 @@ class NeuralMIEstimator(MIEstimator):
         """
         return self._checked_estimate(*self._fitted_inputs(X, y, stacklevel=2))
 
+    @fill_doc(xy=XY_PARAMETERS)
     def estimate(self, X, y, *, return_std=False):
         """MI estimate in nats on ``(X, y)``, and optionally its standard error.
 
@@ -349,8 +367,7 @@ class NeuralMIEstimator(MIEstimator):
 
         Parameters
         ----------
-        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
-        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
+        {xy}
         return_std : bool, default=False
             Also return the standard error.
 
@@ -366,6 +383,7 @@ class NeuralMIEstimator(MIEstimator):
         return value, standard_error(terms, self._influence_terms).item()
 
     @available_if(_check_pointwise)
+    @fill_doc(xy=XY_PARAMETERS)
     def score_samples(self, X, y):
         """Pointwise MI in nats, ``log p(x, y) / (p(x) p(y))``, of each row of ``(X, y)``.
 
@@ -380,8 +398,7 @@ class NeuralMIEstimator(MIEstimator):
 
         Parameters
         ----------
-        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
-        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
+        {xy}
 
         Returns
         -------

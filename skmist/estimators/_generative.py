@@ -14,7 +14,10 @@ import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
 from .._docstrings import fill_doc
-from .._neural import NeuralMIEstimator, chunk_rows, fitted_attributes, store_params
+from .._neural import (
+    DEVICE_PARAMETERS, OPTIMISATION_PARAMETERS, XY_PARAMETERS, NeuralMIEstimator, chunk_rows,
+    fitted_attributes, store_params,
+)
 from ..base import resolve_dtype
 from ..functional import _generative
 from ..functional._neighbors import check_not_constant
@@ -47,18 +50,8 @@ _PARAMETERS = """density : {"gaussian", "mixture", "flow"}, default="gaussian"
     hidden_dims : tuple of int, default=(128,)
         Hidden widths of the networks of x (and of the flow's conditioners).
     activation : str, default="silu"
-        Activation of the hidden layers, one of :data:`skmist.nn.ACTIVATIONS`.
-    max_iter : int, default=4000
-        Maximum number of optimisation steps.
-    batch_size : int, default=128
-        Samples per step; clipped to the number of training samples.
-    learning_rate : float, default=1e-3
-        AdamW step size.
-    weight_decay : float, default=0.0
-        AdamW weight decay.
-    validation_fraction : float, default=0.2
-        Share of the data held out for early stopping and ``mi_``; with fewer than two
-        rows to hold out, all rows train and ``mi_`` is the training estimate.
+        Activation of the hidden layers, one of :data:`skmist.nn.ACTIVATIONS`."""
+_PARAMETERS += OPTIMISATION_PARAMETERS + """
     n_iter_no_change : int or None, default=300
         Stop when the smoothed held-out log-likelihood has not improved by more than
         ``tol`` for this many steps, and keep the weights of its best step; ``None``
@@ -71,11 +64,8 @@ _PARAMETERS = """density : {"gaussian", "mixture", "flow"}, default="gaussian"
         densities are fitted to the scaled data and reported for the raw data.
     discrete_target : bool or "auto", default="auto"
         Treat y as categorical (one-hot, modelled by a classifier). ``"auto"`` does so
-        for strings, booleans and categoricals.
-    device : str, default="auto"
-        Torch device; ``"auto"`` is CUDA when available, else the CPU.
-    dtype : {"float32", "float64"}, default="float32"
-        Floating point type of the model and data.
+        for strings, booleans and categoricals."""
+_PARAMETERS += DEVICE_PARAMETERS + """
     random_state : int, RandomState instance or None, default=None
         Seeds weights, the validation split, batches and the rows paired in the
         estimate.
@@ -192,6 +182,7 @@ class _DensityEstimator(NeuralMIEstimator):
 
     # --- public API -------------------------------------------------------------------
 
+    @fill_doc(xy=XY_PARAMETERS)
     def conditional_log_likelihood(self, X, y):
         """Mean ``log q(y | x)`` in nats per sample on ``(X, y)``, for y in its
         original units: the quantity to maximise when selecting the model (see
@@ -199,8 +190,7 @@ class _DensityEstimator(NeuralMIEstimator):
 
         Parameters
         ----------
-        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
-        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
+        {xy}
 
         Returns
         -------
