@@ -13,12 +13,14 @@ chunked torch backend (GPU) serve these estimates as they serve :func:`.ksg`.
 
 import torch
 
+from .._docstrings import fill_doc
 from ._ksg import _concat, _digamma, _ksg1_saturation, _prepare, _result, _ross, label_groups
 from ._neighbors import (
     as_float_samples,
     as_samples,
     check_same_length,
     kth_neighbor_distance,
+    returns_nats,
     strictly_below,
     within_counter,
 )
@@ -132,6 +134,7 @@ def _conditional_ksg_saturation(x, y, z, n_neighbors=3, *, discrete_target=False
     return _result(value, like), saturated
 
 
+@fill_doc(returns=returns_nats(per_feature=True))
 def featurewise_conditional_ksg(x, y, z, n_neighbors=3, *, discrete_target=False,
                                 discrete_conditioning=False, backend="auto", n_jobs=-1,
                                 chunk_size=None):
@@ -149,10 +152,7 @@ def featurewise_conditional_ksg(x, y, z, n_neighbors=3, *, discrete_target=False
     y, z, n_neighbors, discrete_target, discrete_conditioning, backend, n_jobs, chunk_size
         See :func:`conditional_ksg`.
 
-    Returns
-    -------
-    torch.Tensor of shape (n_features,)
-        The estimates, in nats, on x's device.
+    {returns}
 
     Examples
     --------

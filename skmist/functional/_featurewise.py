@@ -10,13 +10,15 @@ on the CPU backend.
 import numpy as np
 import torch
 
+from .._docstrings import fill_doc
 from ._histogram import discrete_mi
 from ._ksg import _prepare, _ksg1, _result, _ross, label_groups
-from ._neighbors import within_counter
+from ._neighbors import returns_nats, within_counter
 
 __all__ = ["featurewise_ksg"]
 
 
+@fill_doc(returns=returns_nats(per_feature=True))
 def featurewise_ksg(x, y, n_neighbors=3, *, discrete_features=False, discrete_target=False,
                     backend="auto", n_jobs=-1, chunk_size=None):
     r"""KSG-family estimate of :math:`I(x_j; y)` for every column :math:`x_j`, in nats.
@@ -51,10 +53,7 @@ def featurewise_ksg(x, y, n_neighbors=3, *, discrete_features=False, discrete_ta
     backend, n_jobs, chunk_size
         See :func:`ksg`.
 
-    Returns
-    -------
-    torch.Tensor of shape (n_features,)
-        The estimates, in nats, on x's device.
+    {returns}
 
     Examples
     --------

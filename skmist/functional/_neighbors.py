@@ -38,14 +38,18 @@ _CHUNK_ELEMENTS = 2**24
 PROMOTED = "the floating dtype that ``x``'s and ``y``'s promote to"
 
 
-def returns_nats(dtype="its floating dtype (float64 for integers)", of="``x``"):
-    """The Returns section of the functions that give one estimate in nats (filled
-    into their docstrings by :func:`skmist._docstrings.fill_doc`)."""
+def returns_nats(dtype="its floating dtype (float64 for integers)", of="``x``",
+                 per_feature=False):
+    """The Returns section of the functions that give an estimate in nats, or one per
+    column of x (``per_feature``), filled into their docstrings by
+    :func:`skmist._docstrings.fill_doc`."""
+    what = "torch.Tensor of shape (n_features,)" if per_feature else "torch.Tensor"
+    value = "The estimates" if per_feature else "0-dim tensor"
     return f"""
     Returns
     -------
-    torch.Tensor
-        0-dim tensor, in nats, on {of}'s device and in
+    {what}
+        {value}, in nats, on {of}'s device and in
         {dtype}.
     """
 
