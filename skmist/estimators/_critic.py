@@ -10,7 +10,13 @@ from numbers import Integral
 import torch
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from .._neural import NeuralMIEstimator, chunk_rows, normal_scores, store_params
+from .._neural import (
+    NeuralMIEstimator,
+    chunk_rows,
+    fitted_attributes,
+    normal_scores,
+    store_params,
+)
 from ..nn import ALL_PAIRS_RATIO, MLP, BilinearCritic, JointCritic, SeparableCritic, pair_scores
 
 _CRITICS = {"joint": JointCritic, "separable": SeparableCritic, "bilinear": BilinearCritic}
@@ -77,16 +83,7 @@ _ATTRIBUTES = """mi_ : float
         The trained critic (and baseline) on standardized inputs.
     history_ : pandas.DataFrame
         Training curve: iteration, loss, validation_mi, validation_mi_smoothed.
-    n_iter_ : int
-        Optimisation steps taken.
-    device_ : torch.device
-        Where the model lives.
-    n_features_in_ : int
-        Number of columns of X.
-    feature_names_in_ : ndarray of str
-        Column names of X, when X is a DataFrame with string column names.
-    y_categories_ : ndarray or None
-        Categories of a categorical y, in one-hot order."""
+    """ + fitted_attributes()
 
 
 def _critic_parameters(standardize=True):
