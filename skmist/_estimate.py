@@ -5,7 +5,6 @@ split for the trained ones, streams a DataLoader through ``partial_fit``, and re
 :class:`MIResult`. Everything it does can be done by hand with the estimators.
 """
 
-import inspect
 import math
 import warnings
 from collections.abc import Hashable, Mapping
@@ -18,7 +17,8 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import train_test_split
 
 from ._neural import UNRELIABLE_STANDARD_ERROR, NeuralMIEstimator, UnreliableEstimateWarning
-from .base import MIEstimator, user_stacklevel
+from .base import user_stacklevel
+from .estimators._registry import all_estimators, entry_of, is_trained
 
 __all__ = ["MIResult", "estimate_mi"]
 
@@ -175,8 +175,10 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
     estimator : str, estimator or "auto", default="auto"
         A name from the registry (the class name in lower case without
         ``Estimator``: ``"ksg"``, ``"smile"``, ``"infonce"``, ``"mine"``,
-        ``"gaussian"``, ...; ``skmist list`` shows them all), an estimator instance
-        (cloned; its parameters are kept), or ``"auto"``:
+        ``"gaussian"``, ...; ``skmist list`` shows them all, and
+        :func:`skmist.estimators.all_estimators` their tags; the conditional
+        ``"conditionalksg"`` and ``"chainrulecmi"`` only with ``conditioning``), an
+        estimator instance (cloned; its parameters are kept), or ``"auto"``:
         ``KSGEstimator(scale="quantile")`` (KSG on each column's rank normal scores)
         when x and y have at most 6 columns together and there are at most 100,000
         rows; otherwise :class:`~skmist.BAEstimator` for class labels (see
@@ -351,7 +353,7 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
     caveats = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnreliableEstimateWarning)
-        if _is_nonparametric(est) or test_size == 0:
+        if not is_trained(est) or test_size == 0:
             est.fit(X, Y)
             value, error = _estimate_with_error(est, X, Y, random_state)
             n_train, n_test, held_out = n_samples, n_samples, False
@@ -494,25 +496,12 @@ def _too_few_samples(est, n_samples, n_columns):
 # --- estimators ------------------------------------------------------------------------
 
 
-def _estimator_classes():
-    """``{name: class}`` of every MI estimator of :mod:`skmist.estimators` whose ``fit``
-    takes ``(X, y)``: the class name without ``Estimator``, in lower case."""
-    from . import estimators
-
-    classes = {}
-    for class_name in estimators.__all__:
-        cls = getattr(estimators, class_name)
-        if (class_name.endswith("Estimator") and isinstance(cls, type)
-                and issubclass(cls, MIEstimator) and _fits_x_and_y(cls)):
-            classes[class_name.removesuffix("Estimator").lower()] = cls
-    return dict(sorted(classes.items()))
-
-
-def _fits_x_and_y(cls):
-    parameters = list(inspect.signature(cls.fit).parameters.values())[1:]
-    required = [p for p in parameters if p.default is p.empty
-                and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
-    return len(required) == 2
+def named_estimators(conditional=False):
+    """``{name: class}`` of the estimators ``estimate_mi`` takes by name, sorted: those
+    of I(x; y) (:func:`~skmist.estimators.all_estimators`' ``requires_y``), and with
+    ``conditional`` those of I(x; y | z) too, which need ``conditioning``."""
+    return {entry.name: entry.cls for entry in all_estimators(requires_y=True)
+            if conditional or not entry.conditional}
 
 
 def _holds_labels(y, discrete_target):
@@ -634,19 +623,28 @@ def _auto_estimator(name):
         return MINDEEstimator(variant="joint")
     if name == "mmg":
         return MMGEstimator()
-    return _estimator_classes()[name]()
+    return named_estimators()[name]()
 
 
-def _resolve_estimator(estimator, n_samples=None, n_columns=None, labels=False):
-    """A fresh estimator from a name, "auto" or an instance (cloned)."""
+def _resolve_estimator(estimator, n_samples=None, n_columns=None, labels=False, *,
+                       conditional=False):
+    """A fresh estimator from a name, "auto" or an instance (cloned); ``conditional``:
+    conditioning columns are given, so the conditional estimators' names are taken."""
     if isinstance(estimator, str):
         key = estimator.lower()
         if key == "auto":
             return _auto_estimator(AUTO_STREAMING if n_samples is None
                                    else _auto_name(n_samples, n_columns, labels))
-        classes = _estimator_classes()
+        classes = named_estimators(conditional)
         key = key.removesuffix("estimator")
         if key not in classes:
+            if key in named_estimators(conditional=True):
+                raise ValueError(
+                    f"estimator {estimator!r} estimates the conditional MI I(x; y | z) and "
+                    "needs the conditioning columns z (estimate_mi's conditioning, "
+                    "skmist estimate --conditioning); without them use 'auto' or one of: "
+                    f"{', '.join(classes)}"
+                )
             raise ValueError(
                 f"unknown estimator {estimator!r}; use 'auto' or one of: "
                 f"{', '.join(classes)}"
@@ -679,10 +677,11 @@ def _conditional_estimator(estimator, mask, n_samples, n_columns):
             return ConditionalKSGEstimator(conditioning=mask, scale="quantile")
         return ChainRuleCMIEstimator(conditioning=mask,
                                      estimator=_resolve_estimator(AUTO_STREAMING))
-    est = _resolve_estimator(estimator)
-    params = est.get_params(deep=False)
-    if "conditioning" not in params:
+    est = _resolve_estimator(estimator, conditional=True)
+    entry = entry_of(est)
+    if entry is None or not entry.conditional:
         return ChainRuleCMIEstimator(conditioning=mask, estimator=est)
+    params = est.get_params(deep=False)
     if params["conditioning"] is not None:
         raise ValueError(
             f"conditioning is given twice: {type(est).__name__}(conditioning="
@@ -709,20 +708,20 @@ def _configure(est, device, random_state, verbose, labels=False):
     return est.set_params(**{k: v for k, v in update.items() if k is not None})
 
 
-def _is_nonparametric(est):
-    from .estimators._nonparametric import _NonparametricEstimator
-
-    return isinstance(est, _NonparametricEstimator)
-
-
 def _estimate_with_error(est, X, y, random_state):
     if not hasattr(est, "estimate") or not _has_standard_error(est):
         return float(est.score(X, y)), None
-    kwargs = {"return_std": True}
-    if "random_state" in inspect.signature(est.estimate).parameters:
-        kwargs["random_state"] = random_state
-    value, error = est.estimate(X, y, **kwargs)
+    value, error = estimate_with_std(est, X, y, random_state)
     return float(value), float(error)
+
+
+def estimate_with_std(est, X, y, random_state):
+    """``est.estimate(X, y, return_std=True)``; ``random_state`` seeds the jackknife's
+    random halves of an estimator that trains nothing (the others' standard error is
+    the delta method's, with nothing random in it)."""
+    if is_trained(est):
+        return est.estimate(X, y, return_std=True)
+    return est.estimate(X, y, return_std=True, random_state=random_state)
 
 
 def _has_standard_error(est):
@@ -785,7 +784,7 @@ def parse_test_size(value):
 
 def _check_held_out_rows(est, test_size, n_samples):
     """Fail before training when the split would leave too few rows on either side."""
-    if _is_nonparametric(est) or test_size == 0:
+    if not is_trained(est) or test_size == 0:
         return
     # train_test_split's rounding: the test side is the ceiling of the fraction.
     n_test = test_size if isinstance(test_size, (int, np.integer)) else math.ceil(
@@ -846,7 +845,8 @@ def _is_names(v):
     return isinstance(v, Hashable) and not isinstance(v, (torch.Tensor, np.ndarray))
 
 
-def _as_list(names):
+def name_list(names):
+    """A column name, or a list of names, as a new list."""
     return list(names) if isinstance(names, list) else [names]
 
 
@@ -862,8 +862,8 @@ def _from_table(data, x, y, kind, where, columns, conditioning=None):
             f"conditioning must be a {kind} name or a list of names with {where}; got "
             f"{type(conditioning).__name__}"
         )
-    z_names = [] if conditioning is None else _as_list(conditioning)
-    y_names = _as_list(y) if _is_names(y) else []
+    z_names = [] if conditioning is None else name_list(conditioning)
+    y_names = name_list(y) if _is_names(y) else []
     if x is None:
         x = [c for c in columns if c not in y_names + z_names]
         if not x:
@@ -876,13 +876,13 @@ def _from_table(data, x, y, kind, where, columns, conditioning=None):
             f"x must be a {kind} name or a list of names with {where}; got "
             f"{type(x).__name__}"
         )
-    shared = [c for c in _as_list(x) if c in y_names]
+    shared = [c for c in name_list(x) if c in y_names]
     if shared:
         raise ValueError(
             f"x and y must be disjoint, but both name {shared}; the MI of a variable "
             "with itself is its entropy (infinite for a continuous one)"
         )
-    for role, names in (("x", _as_list(x)), ("y", y_names)):
+    for role, names in (("x", name_list(x)), ("y", y_names)):
         shared = [c for c in z_names if c in names]
         if shared:
             raise ValueError(
@@ -894,7 +894,7 @@ def _from_table(data, x, y, kind, where, columns, conditioning=None):
     Z = None if conditioning is None else _select(data, conditioning, kind, where, columns,
                                                   "conditioning")
     if isinstance(data, Mapping) and not isinstance(data, pd.DataFrame):
-        names = _as_list(x) + y_names + z_names
+        names = name_list(x) + y_names + z_names
         lengths = {name: _n_rows(data[name]) for name in names}
         if len(set(lengths.values())) > 1:
             raise ValueError(f"the dict's arrays have different lengths: {lengths}")
@@ -915,7 +915,7 @@ def _append_columns(X, Z):
 
 
 def _select(data, names, kind, where, columns, role):
-    wanted = _as_list(names)
+    wanted = name_list(names)
     missing = [c for c in wanted if c not in columns]
     if missing:
         label = f"{kind} {missing[0]!r} is" if len(missing) == 1 else f"{kind}s {missing} are"

@@ -10,11 +10,11 @@ estimate into a value that is a lower bound, or at least a lower confidence valu
 before the comparison.
 """
 
-import inspect
 import math
 
 import torch
 
+from ._estimate import estimate_with_std
 from .functional import _bounds
 
 __all__ = ["conservative_mi_scorer"]
@@ -108,11 +108,10 @@ def conservative_mi_scorer(estimator, X, y):
     if isinstance(estimator, NeuralMIEstimator) and \
             type(estimator)._reduce_terms is _bounds._reduce_dv:
         return _dv_lower_bound(estimator, X, y, isinstance(estimator, SMILEEstimator))
-    options = {"return_std": True}
-    if "random_state" in inspect.signature(estimator.estimate).parameters:
-        # The jackknife's halves, drawn as the estimator's own noise is: reproducible.
-        options["random_state"] = estimator.get_params().get("random_state")
-    value, std_error = estimator.estimate(X, y, **options)
+    # A jackknife's halves (of an estimator that trains nothing) are drawn as the
+    # estimator's own noise is: reproducible.
+    value, std_error = estimate_with_std(estimator, X, y,
+                                         estimator.get_params().get("random_state"))
     return float(value - std_error)
 
 

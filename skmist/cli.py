@@ -30,9 +30,10 @@ import skmist
 
 from ._estimate import (
     AUTO_RULE,
-    _estimator_classes,
     _resolve_estimator,
     estimate_mi,
+    name_list,
+    named_estimators,
     parse_test_size,
 )
 
@@ -260,16 +261,16 @@ def _estimate(args):
         raise UserError("name the y column(s) with --y (or y = ... in --config)")
     test_size = _test_size(options["test_size"])
     df = _read_table(args.data)
-    y = _columns(options["y"])
-    x = _columns(options["x"])
-    z = _columns(options["conditioning"])
-    _check_columns(df, args.data, [name for names in (y, x, z) if names is not None
-                                   for name in _as_list(names)])
-    given = _as_list(y) + ([] if z is None else _as_list(z))
+    y = _parse_column_names(options["y"])
+    x = _parse_column_names(options["x"])
+    z = _parse_column_names(options["conditioning"])
+    _check_parse_column_names(df, args.data, [name for names in (y, x, z) if names is not None
+                                   for name in name_list(names)])
+    given = name_list(y) + ([] if z is None else name_list(z))
     x_names = x if x is not None else [c for c in df.columns if c not in given]
-    _check_numeric(df, _as_list(x_names), args.data, "x", "--x")
+    _check_numeric(df, name_list(x_names), args.data, "x", "--x")
     if z is not None:
-        _check_numeric(df, _as_list(z), args.data, "conditioning", "--conditioning")
+        _check_numeric(df, name_list(z), args.data, "conditioning", "--conditioning")
     result = estimate_mi(
         df, x=x, y=y, conditioning=z, estimator=estimator, test_size=test_size,
         device=options["device"], random_state=options["seed"],
@@ -284,9 +285,9 @@ def _estimate(args):
             "std_error": result.std_error,
             "bits": result.bits,
             "std_error_bits": result.std_error_bits,
-            "x": _as_list(x_names),
-            "y": _as_list(y),
-            "conditioning": None if z is None else _as_list(z),
+            "x": name_list(x_names),
+            "y": name_list(y),
+            "conditioning": None if z is None else name_list(z),
             "estimator": type(est).__name__,
             "params": _jsonable(est.get_params(deep=False)),
             "n_train": result.n_train,
@@ -297,11 +298,8 @@ def _estimate(args):
             "caveats": list(result.caveats),
         }))
         return 0
-    error = "" if result.std_error is None else f" ± {result.std_error:.4f}"
-    error_bits = "" if result.std_error is None else f" ± {result.std_error_bits:.4f}"
     given_text = "" if z is None else f" | {_names_text(z)}"
-    print(f"I({_names_text(x_names)}; {_names_text(y)}{given_text}) = {result.value:.4f}"
-          f"{error} nats = {result.bits:.4f}{error_bits} bits")
+    print(f"I({_names_text(x_names)}; {_names_text(y)}{given_text}) = {_value_text(result)}")
     if result.held_out:
         print(f"{type(est).__name__}: trained on {result.n_train:,} rows, estimated on "
               f"{result.n_test:,} held-out rows")
@@ -317,13 +315,13 @@ def _select(args):
     if options.get("y") is None:
         raise UserError("name the target column(s) with --y (or y = ... in --config)")
     df = _read_table(args.data)
-    target = _columns(options["y"])
-    features = _columns(options["features"])
-    _check_columns(df, args.data, _as_list(target) + (features or []))
+    target = _parse_column_names(options["y"])
+    features = _parse_column_names(options["features"])
+    _check_parse_column_names(df, args.data, name_list(target) + (features or []))
     if features is None:
-        features = [c for c in df.columns if c not in _as_list(target)]
+        features = [c for c in df.columns if c not in name_list(target)]
     else:
-        features = _as_list(features)
+        features = name_list(features)
     _check_numeric(df, features, args.data, "feature", "--features")
     how = {name: options.get(name) for name in ("k", "percentile", "threshold")}
     chosen = [name for name, value in how.items() if value is not None]
@@ -356,7 +354,7 @@ def _select(args):
     if args.json:
         print(json.dumps(_jsonable({
             # "target": y's first name in this command, for the scripts that read it.
-            "y": _as_list(target), "target": _as_list(target), "estimator": name,
+            "y": name_list(target), "target": name_list(target), "estimator": name,
             "strategy": strategy, "selection": how, "selected": rows,
             "scores": {str(f): float(s) for f, s in zip(features, selector.scores_)},
         })))
@@ -371,7 +369,7 @@ def _select(args):
         line = f"{r['rank']:>4}  {str(r['feature']):<{width}}  {r['mi']:>{len(label)}.4f}"
         print(line + (f"  {r['pvalue']:>7.3f}" if pvalues is not None else ""))
     print(f"selected {len(rows)} of {len(features)} features ({rule}) by their MI with "
-          f"{', '.join(map(str, _as_list(target)))}, {name}")
+          f"{', '.join(map(str, name_list(target)))}, {name}")
     return 0
 
 
@@ -379,12 +377,14 @@ def _te(args):
     from .timeseries import transfer_entropy
 
     if args.estimator != "auto":
-        _resolve_estimator(args.estimator)  # an unknown name fails before the data is read
+        # An unknown name fails before the data is read; the target's past is the
+        # conditioning, so the conditional estimators are names here too.
+        _resolve_estimator(args.estimator, conditional=True)
     df = _read_table(args.data)
-    source, target = _as_list(_columns(args.source)), _as_list(_columns(args.target))
-    z = None if args.conditioning is None else _as_list(_columns(args.conditioning))
+    source, target = name_list(_parse_column_names(args.source)), name_list(_parse_column_names(args.target))
+    z = None if args.conditioning is None else name_list(_parse_column_names(args.conditioning))
     time = [] if args.time is None else [args.time]
-    _check_columns(df, args.data, source + target + (z or []) + time)
+    _check_parse_column_names(df, args.data, source + target + (z or []) + time)
     for role, flag, names in (("source", "--source", source), ("target", "--target", target),
                               ("conditioning", "--conditioning", z or [])):
         _check_numeric(df, names, args.data, role, flag)
@@ -393,7 +393,7 @@ def _te(args):
     lags = None
     if args.conditioning_lags is not None:
         try:
-            lags = [int(v) for v in _as_list(_columns(args.conditioning_lags))]
+            lags = [int(v) for v in name_list(_parse_column_names(args.conditioning_lags))]
         except ValueError:
             raise UserError("--conditioning-lags must be comma-separated integers; got "
                             f"{args.conditioning_lags!r}") from None
@@ -414,16 +414,21 @@ def _te(args):
             "n_samples": result.n_test, "caveats": list(result.caveats),
         })))
         return 0
-    error = "" if result.std_error is None else f" ± {result.std_error:.4f}"
-    error_bits = "" if result.std_error is None else f" ± {result.std_error_bits:.4f}"
     given = "" if z is None else f" | {_names_text(z)}"
-    print(f"TE({_names_text(source)} -> {_names_text(target)}{given}) = {result.value:.4f}"
-          f"{error} nats = {result.bits:.4f}{error_bits} bits")
+    print(f"TE({_names_text(source)} -> {_names_text(target)}{given}) = {_value_text(result)}")
     print(f"{type(est).__name__}: lag {args.lag}, target history {args.history}, on "
           f"{result.n_test:,} lagged samples")
     if result.p_value is not None:
         print(f"p = {result.p_value:.4g} ({args.permutations} circular shifts of the source)")
     return 0
+
+
+def _value_text(result):
+    """An MIResult's value in nats and bits, each with its standard error if it has one."""
+    if result.std_error is None:
+        return f"{result.value:.4f} nats = {result.bits:.4f} bits"
+    return (f"{result.value:.4f} ± {result.std_error:.4f} nats = {result.bits:.4f} ± "
+            f"{result.std_error_bits:.4f} bits")
 
 
 def _time_index(stamps, name, path):
@@ -443,12 +448,20 @@ def _time_index(stamps, name, path):
 
 
 def _print_estimators():
-    classes = _estimator_classes()
-    rows = [(name, cls.__name__, _summary(cls)) for name, cls in classes.items()]
+    """The estimators of I(x; y), then those of I(x; y | z), which only ``estimate
+    --conditioning`` and ``te`` take, and the auto rule."""
+    unconditional = named_estimators()
+    conditional = {name: cls for name, cls in named_estimators(conditional=True).items()
+                   if name not in unconditional}
+    rows = [(name, cls.__name__, _summary(cls))
+            for classes in (unconditional, conditional) for name, cls in classes.items()]
     widths = [max(len(header), *(len(r[i]) for r in rows))
               for i, header in enumerate(("name", "class"))]
     print(f"{'name':<{widths[0]}}  {'class':<{widths[1]}}  description")
-    for name, class_name, summary in rows:
+    for i, (name, class_name, summary) in enumerate(rows):
+        if i == len(unconditional):
+            print("\nconditional MI I(x; y | z), for estimate --conditioning and te (where "
+                  "the names above serve too, through the chain rule):")
         print(f"{name:<{widths[0]}}  {class_name:<{widths[1]}}  {summary}")
     print(f"\nauto: {AUTO_RULE}")
 
@@ -481,8 +494,11 @@ def _options(args, command):
     options.pop("estimator", None)
     if command == "select" and name == "auto":
         name = None  # the selector's own default: KSG, all features in one pass
+    # The conditional estimators' names are taken where conditioning columns are given.
+    conditional = options.get("conditioning") is not None
     if name not in (None, "auto"):
-        _resolve_estimator(name)  # an unknown name fails before the data is read
+        # An unknown name fails before the data is read.
+        _resolve_estimator(name, conditional=conditional)
     if not params:
         # select takes an instance (None: KSG's one-pass path); estimate_mi takes names.
         return options, _resolve_estimator(name) if command == "select" and name else name
@@ -491,7 +507,7 @@ def _options(args, command):
             f"{args.config}: the [estimator] table sets parameters {sorted(params)} but "
             "names no estimator; add name = \"smile\" (say) to it, or pass --estimator"
         )
-    estimator = _resolve_estimator(name)
+    estimator = _resolve_estimator(name, conditional=conditional)
     valid = estimator.get_params(deep=True)
     unknown = [k for k in params if k not in valid]
     if unknown:
@@ -629,8 +645,9 @@ def _has_rows(df, path):
     return df
 
 
-def _columns(value):
-    """Column names from "a,b" or a TOML list; one name stays a string (a 1-D y)."""
+def _parse_column_names(value):
+    """Column names from "a,b" or a TOML list; one name stays a string (a 1-D y), as
+    estimate_mi reads it."""
     if value is None:
         return None
     if isinstance(value, list):
@@ -641,18 +658,14 @@ def _columns(value):
     return names[0] if len(names) == 1 else names
 
 
-def _as_list(names):
-    return names if isinstance(names, list) else [names]
-
-
 def _names_text(names, most=6):
-    names = [str(name) for name in _as_list(names)]
+    names = [str(name) for name in name_list(names)]
     if len(names) <= most:
         return ", ".join(names)
     return f"{', '.join(names[:most - 1])}, ... ({len(names)} columns)"
 
 
-def _check_columns(df, path, names):
+def _check_parse_column_names(df, path, names):
     missing = [name for name in names if name not in df.columns]
     if missing:
         label = "column" if len(missing) == 1 else "columns"

@@ -17,7 +17,7 @@ import pytest
 
 import skmist
 from skmist import estimate_mi
-from skmist._estimate import _estimator_classes
+from skmist._estimate import named_estimators
 from skmist.cli import main
 
 REPO = str(Path(skmist.__file__).resolve().parents[1])
@@ -56,7 +56,7 @@ def test_bare_command_prints_version_and_the_estimators(tmp_path):
     done = skmist_command(cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"skmist {skmist.__version__}\n")
-    for name, cls in _estimator_classes().items():
+    for name, cls in named_estimators(conditional=True).items():
         assert re.search(rf"^{name} +{cls.__name__} +\S", done.stdout, re.M)
     assert "commands: estimate, select, te, benchmark, list" in done.stdout
 
@@ -161,7 +161,14 @@ def test_errors_name_the_problem(table, capsys, tmp_path):
         (["estimate", path, "--x", "a,zz", "--y", "c,q"],
          f"{path} has no columns 'q', 'zz'; its columns are a, b, c, name, label"),
         (["estimate", path, "--y", "c", "--estimator", "foo"],
-         "unknown estimator 'foo'; use 'auto' or one of: " + ", ".join(_estimator_classes())),
+         "unknown estimator 'foo'; use 'auto' or one of: " + ", ".join(named_estimators())),
+        # The conditional estimators need --conditioning.
+        *((["estimate" if name == "conditionalksg" else "select", path, "--y", "c",
+            "--estimator", name],
+           f"estimator {name!r} estimates the conditional MI I(x; y | z) and needs the "
+           "conditioning columns z (estimate_mi's conditioning, skmist estimate "
+           "--conditioning); without them use 'auto' or one of: "
+           + ", ".join(named_estimators())) for name in ("conditionalksg", "chainrulecmi")),
         (["estimate", path, "--y", "c"],
          f"the x columns ['name', 'label'] of {path} are not numeric; leave them out (name "
          "the x columns with --x) or encode them as numbers first"),
@@ -217,8 +224,13 @@ def test_list_prints_a_table_of_names_classes_and_summaries(capsys):
     assert re.search(r"^binned +BinnedEstimator +Plug-in MI of codes: .* then the discrete MI "
                      r"of the codes\.$", out, re.M)
     assert "``" not in out
-    assert len([line for line in lines if re.match(r"^[a-z0-9]+ +[A-Za-z0-9]+Estimator ",
-                                                   line)]) == len(_estimator_classes())
+    # The estimators of I(x; y), then those of I(x; y | z), which need --conditioning.
+    rows = [line.split()[0] for line in lines
+            if re.match(r"^[a-z0-9]+ +[A-Za-z0-9]+Estimator ", line)]
+    unconditional = list(named_estimators())
+    assert rows == unconditional + ["chainrulecmi", "conditionalksg"]
+    assert lines[len(unconditional) + 2].startswith("conditional MI I(x; y | z), for estimate "
+                                                    "--conditioning and te")
     assert lines[-1] == ("auto: KSG on normal scores for at most 6 columns (x and y) and "
                          "100,000 rows; else BA for class labels, MMG from 5,000 rows, "
                          "MINDE (joint variant) from 2,500, KSG with a caveat below")

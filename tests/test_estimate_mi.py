@@ -26,7 +26,7 @@ from skmist import (
 )
 import skmist
 from skmist import estimators
-from skmist._estimate import _auto_estimator, _auto_name, _estimator_classes
+from skmist._estimate import _auto_estimator, _auto_name, named_estimators
 
 RHO = 0.8
 TRUE_MI = -0.5 * math.log(1 - RHO**2)  # 0.511 nats
@@ -256,16 +256,19 @@ def test_auto_with_too_few_rows_to_train_gives_ksg_as_a_lower_bound():
 
 
 def test_registry_names_the_estimator_classes():
-    classes = _estimator_classes()
+    classes = named_estimators()
     assert classes["ksg"] is KSGEstimator and classes["smile"] is SMILEEstimator
     for name in ("infonce", "mine", "nwj", "gaussian", "alphatuba", "l1out"):
         assert classes[name].__name__.lower() == name + "estimator"
     # Every MI estimator class is in, by the rule (MINDE too, when it is there); an
-    # entropy estimator (fit(X), no y) is not.
+    # entropy estimator (fit(X), no y) is not, and the conditional ones only where
+    # conditioning is given.
     expected = {name.removesuffix("Estimator").lower() for name in estimators.__all__
                 if name.endswith("Estimator")}
-    assert set(classes) == expected
-    assert "mindeentropy" not in classes
+    conditional = {"conditionalksg", "chainrulecmi"}
+    assert set(classes) == expected - conditional
+    assert set(named_estimators(conditional=True)) == expected
+    assert "mindeentropy" not in named_estimators(conditional=True)
     x, y = gaussian_pair(50, 1, 0.5, seed=0)
     assert type(estimate_mi(x, y, estimator="GaussianEstimator").estimator) \
         is GaussianEstimator  # the class name works too, in any case
@@ -438,6 +441,21 @@ def test_auto_rule_with_conditioning():
     assert type(_conditional_estimator("auto", mask, 100_001, 3)) is ChainRuleCMIEstimator
     assert type(_conditional_estimator("ksg", mask, 10, 3)) is ChainRuleCMIEstimator
     assert _conditional_estimator("conditionalksg", mask, 10, 3).conditioning is mask
+
+
+def test_conditional_estimators_are_named_only_with_conditioning(xyz_frame):
+    df, _ = xyz_frame
+    for name in ("conditionalksg", "ChainRuleCMIEstimator"):
+        with pytest.raises(ValueError, match=re.escape(
+                f"estimator {name!r} estimates the conditional MI I(x; y | z) and needs "
+                "the conditioning columns z")):
+            estimate_mi(df, x="x", y="y", estimator=name)
+    with pytest.raises(ValueError, match=r"unknown estimator 'foo'; use 'auto' or one of: "
+                                         r".*chainrulecmi, club, conditionalksg"):
+        estimate_mi(df, x="x", y="y", conditioning="z", estimator="foo")
+    result = estimate_mi(df, x="x", y="y", conditioning="z", estimator="conditionalksg",
+                         random_state=0)
+    assert type(result.estimator).__name__ == "ConditionalKSGEstimator"
 
 
 def test_conditioning_errors(xyz_frame):

@@ -10,8 +10,9 @@ from sklearn.base import clone
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 
-from .._estimate import _is_nonparametric, estimate_mi
+from .._estimate import estimate_mi
 from .._neural import UnreliableEstimateWarning
+from ..estimators._registry import is_trained
 from ._embedding import (
     as_series,
     check_aligned,
@@ -280,7 +281,7 @@ def _refitted_value(est, x, y, z, seed):
         # A null estimate near 0 on few rows draws the caveats that the observed one
         # reports; here they are noise.
         warnings.simplefilter("ignore", UnreliableEstimateWarning)
-        if _is_nonparametric(est):
+        if not is_trained(est):
             return float(est.fit(xz, y).mi_)
         train, test = train_test_split(np.arange(len(y)), test_size=TEST_SIZE,
                                        random_state=seed)
