@@ -1,4 +1,5 @@
-"""Estimators by name: every class of :mod:`skmist.estimators`, and any you register.
+"""Estimators by name: every MI estimator of :func:`skmist.estimators.all_estimators`
+(not the conditional ones), and any you register.
 
 A name is the class name without ``Estimator``, in lower case: ``KSGEstimator`` is
 ``"ksg"``, ``InfoNCEEstimator`` is ``"infonce"``. A new estimator class in
@@ -9,7 +10,7 @@ from functools import partial
 
 from sklearn.base import BaseEstimator, clone
 
-from .. import estimators as _estimators
+from ..estimators import MINDEEstimator, all_estimators
 
 __all__ = ["estimator_names", "make_estimator", "register_estimator"]
 
@@ -47,16 +48,13 @@ def register_estimator(name, factory, *, overwrite=False):
     _REGISTRY[name] = factory
 
 
-for _name in _estimators.__all__:
-    _cls = getattr(_estimators, _name)
-    # The conditional estimators (a ``conditioning`` parameter) measure I(X; y | Z),
-    # which the tasks do not define.
-    if _name.endswith("Estimator") and isinstance(_cls, type) \
-            and issubclass(_cls, BaseEstimator) and "conditioning" not in _cls().get_params():
-        register_estimator(_name.removesuffix("Estimator").lower(), _cls)
+# The estimators of I(X; y): the tasks define no Z for the conditional ones, and no
+# entropy.
+for _entry in all_estimators(conditional=False, requires_y=True):
+    register_estimator(_entry.name, _entry.cls)
 
 # Both variants of MINDE are estimators of the paper ("minde" is the conditional one).
-register_estimator("minde-joint", partial(_estimators.MINDEEstimator, variant="joint"))
+register_estimator("minde-joint", partial(MINDEEstimator, variant="joint"))
 
 
 def estimator_names():

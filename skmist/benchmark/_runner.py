@@ -26,7 +26,8 @@ PROTOCOLS = ("held-out", "all")
 _KEY = ["estimator", "task", "seed", "n_samples", "protocol"]
 
 
-def _as_list(value):
+def _split_commas(value):
+    """A list from a comma-separated string ("ksg, smile"), or of a list's items."""
     if isinstance(value, str):
         return [v.strip() for v in value.split(",") if v.strip()]
     return list(value)
@@ -38,7 +39,7 @@ def _resolve_estimators(estimators):
         items = list(estimators.items())
     else:
         items = []
-        for e in _as_list(estimators):
+        for e in _split_commas(estimators):
             label = e if isinstance(e, str) else type(e).__name__.removesuffix(
                 "Estimator").lower()
             items.append((label, e))
@@ -55,7 +56,7 @@ def _resolve_estimators(estimators):
 def _resolve_tasks(tasks):
     if isinstance(tasks, str) and tasks == "all":
         return list_tasks()
-    names = _as_list(tasks)
+    names = _split_commas(tasks)
     if not names:
         raise ValueError("no tasks given")
     for name in names:
