@@ -222,11 +222,10 @@ class ConditionalKSGEstimator(_KSGFamily):
         """``(estimate, _KSGDiagnostics)``, as :class:`KSGEstimator`'s; the saturated
         share is that of the Frenzel-Pompe counts (see
         ``functional._conditional._saturated``)."""
-        x = self._x_tensor(X)
+        x, y = self._tensors(X, y)
         mask = torch.as_tensor(self.conditioning_mask_, device=x.device)
         continuous = ~mask if self.discrete_conditioning else torch.ones_like(mask)
         discrete_y = self.y_categories_ is not None
-        y = self._y_tensor(y)
         check_not_constant(x[:, continuous], "X (continuous columns)")
         if not discrete_y:
             check_not_constant(y, "y")

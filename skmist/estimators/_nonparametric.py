@@ -40,10 +40,9 @@ from ..functional._neighbors import check_not_constant, column_std
 from ._quantized import (
     _DATA_ATTRIBUTES,
     _device_parameter,
-    _target_tensor,
+    _TensorData,
     _warn_if_bias_rivals,
     _warn_if_plugin_biased,
-    _x_tensor,
 )
 
 __all__ = ["GaussianEstimator", "HistogramEstimator", "KDEEstimator", "KSGEstimator"]
@@ -159,7 +158,7 @@ def _warn_if_ksg_unreliable(estimator, value, diagnostics, stacklevel=2):
         )
 
 
-class _NonparametricEstimator(MIEstimator):
+class _NonparametricEstimator(_TensorData, MIEstimator):
     """``fit`` stores ``mi_`` on the training data; ``score`` recomputes on new data.
 
     Subclasses give ``_estimate(X, y)``, the estimate as a float, and may override
@@ -322,13 +321,6 @@ class _NonparametricEstimator(MIEstimator):
         ``stacklevel`` counted from this method."""
         return self._estimate(X, y)
 
-    def _x_tensor(self, X):
-        return _x_tensor(X, self.device_)
-
-    def _y_tensor(self, y):
-        """A continuous y as a float64 2-D tensor, or the codes of a categorical y."""
-        return _target_tensor(y, self.device_, self.y_categories_ is not None)
-
 
 def _rows_of(y, rows):
     return torch.as_tensor(rows) if isinstance(y, torch.Tensor) else rows
@@ -480,7 +472,7 @@ class KSGEstimator(_KSGFamily):
         return None
 
     def _pointwise(self, X, y):
-        x = self._x_tensor(X)
+        x, y = self._tensors(X, y)
         if self.mixed or self.y_categories_ is not None \
                 or self._discrete_mask(x.shape[1]).any():
             raise ValueError(
@@ -489,7 +481,6 @@ class KSGEstimator(_KSGFamily):
                 "estimate is Ross's or Gao et al.'s, whose local terms it does not give. "
                 "Use a trained estimator's score_samples (e.g. SMILEEstimator)"
             )
-        y = self._y_tensor(y)
         check_not_constant(x, "X")
         check_not_constant(y, "y")
         # The jitter of _compute, drawn in the same order: the terms average to score.
@@ -516,10 +507,9 @@ class KSGEstimator(_KSGFamily):
         """``(estimate, _KSGDiagnostics)``: the share of samples with least marginal
         counts (see ``functional._ksg._ksg_saturation``) for continuous X and y (0
         otherwise), and what ``_ties_and_drowning`` finds."""
-        x = self._x_tensor(X)
+        x, y = self._tensors(X, y)
         discrete_x = self._discrete_mask(x.shape[1])
         discrete_y = self.y_categories_ is not None
-        y = self._y_tensor(y)
         continuous = torch.as_tensor(~discrete_x, device=x.device)
         check_not_constant(x[:, continuous], "X (continuous columns)")
         rng = check_random_state(self.random_state)
@@ -634,20 +624,18 @@ class KDEEstimator(_NonparametricEstimator):
 
     def _estimate(self, X, y):
         with torch.inference_mode():
-            return float(F.kde_mi(self._x_tensor(X), self._y_tensor(y), self.bandwidth,
-                                  self.leave_one_out))
+            return float(F.kde_mi(*self._tensors(X, y), self.bandwidth, self.leave_one_out))
 
     def _pointwise_unavailable(self):
         return None
 
     def _pointwise(self, X, y):
-        return _kde_pointwise(self._x_tensor(X), self._y_tensor(y), self.bandwidth,
-                              self.leave_one_out)
+        return _kde_pointwise(*self._tensors(X, y), self.bandwidth, self.leave_one_out)
 
     def _checked_estimate(self, X, y, stacklevel):
         value = self._estimate(X, y)
-        x, y = self._x_tensor(X), self._y_tensor(y)
-        _warn_if_few_samples(self, value, _distinct_rows(x, y), stacklevel=stacklevel + 1)
+        _warn_if_few_samples(self, value, _distinct_rows(*self._tensors(X, y)),
+                             stacklevel=stacklevel + 1)
         return value
 
 
@@ -703,8 +691,7 @@ class HistogramEstimator(_NonparametricEstimator):
         # stacklevel=None: no warning.
         if self.soft and self.correction is not None:
             raise ValueError("correction applies to hard bins only; use soft=False")
-        x = self._x_tensor(X)
-        y = self._y_tensor(y)
+        x, y = self._tensors(X, y)
         check_not_constant(x, "X")
         categorical = self.y_categories_ is not None
         if not categorical:
@@ -775,8 +762,7 @@ class GaussianEstimator(_NonparametricEstimator):
     def _gaussian_inputs(self, X, y):
         """``(x, y)`` as float64 tensors, a categorical y one-hot without its last
         column, checked to have enough distinct rows for a covariance."""
-        x = self._x_tensor(X)
-        y = self._y_tensor(y)
+        x, y = self._tensors(X, y)
         if self.y_categories_ is not None:
             one_hot = torch.nn.functional.one_hot(y.long(), len(self.y_categories_))
             y = one_hot[:, :-1].to(torch.float64)

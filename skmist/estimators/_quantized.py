@@ -107,18 +107,22 @@ def _warn_if_bias_rivals(estimator, value, bias, source, formula, remedy, stackl
     )
 
 
-def _x_tensor(X, device):
-    """Validated X as a float64 tensor on ``device``."""
-    x = X if isinstance(X, torch.Tensor) else torch.as_tensor(np.array(X, dtype=np.float64))
-    return x.to(device=device, dtype=torch.float64)
+def _float64(a, device):
+    """Validated data as a float64 tensor on ``device``."""
+    t = a if isinstance(a, torch.Tensor) else torch.as_tensor(np.array(a, dtype=np.float64))
+    return t.to(device=device, dtype=torch.float64)
 
 
-def _target_tensor(y, device, categorical):
-    """Validated y on ``device``: the codes of a categorical y, else a float64 2-D
-    tensor."""
-    if categorical:
-        return torch.as_tensor(np.asarray(y), device=device)
-    return _x_tensor(y, device).reshape(len(y), -1)
+class _TensorData:
+    """``_tensors`` of the estimators that compute on the data as given, on
+    ``device_``: BinnedEstimator and the nonparametric ones."""
+
+    def _tensors(self, X, y):
+        """Validated X as a float64 tensor; y too, 2-D, or the codes of a categorical y."""
+        x = _float64(X, self.device_)
+        if self.y_categories_ is not None:
+            return x, torch.as_tensor(np.asarray(y), device=self.device_)
+        return x, _float64(y, self.device_).reshape(len(y), -1)
 
 
 class _Codebook(nn.Module):
@@ -194,7 +198,7 @@ def _log_frequencies(codes):
 
 
 @fill_doc(device=_device_parameter("auto"), data_attributes=_DATA_ATTRIBUTES)
-class BinnedEstimator(MIEstimator):
+class BinnedEstimator(_TensorData, MIEstimator):
     """Plug-in MI of codes: quantize X and y with codebooks fitted on the training
     data, then the discrete MI of the codes.
 
@@ -367,10 +371,6 @@ class BinnedEstimator(MIEstimator):
         joint = codes[0] * (int(codes[1].max()) + 1) + codes[1]
         terms = _log_frequencies(joint) - _log_frequencies(codes[0]) - _log_frequencies(codes[1])
         return value, float(standard_error(terms))
-
-    def _tensors(self, X, y):
-        return (_x_tensor(X, self.device_),
-                _target_tensor(y, self.device_, self.y_categories_ is not None))
 
     def _codes(self, x, y):
         codes_x = self.codebook_x_.codes((x - self.x_loc_) / self.x_scale_)
