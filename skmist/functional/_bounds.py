@@ -122,21 +122,21 @@ def _tuba_terms(positive, negative, log_baseline):
     return positive - log_baseline + 1.0 - torch.exp(_logmeanexp(negative) - log_baseline)
 
 
+def _alpha_tuba_log_partition(row_set, log_baseline, alpha):
+    # log(alpha m(x) + (1 - alpha) a(x)), m the mean of exp f over a row's set.
+    nce = _logmeanexp(row_set) + (math.log(alpha) if alpha > 0 else -math.inf)
+    other = log_baseline + (math.log1p(-alpha) if alpha < 1 else -math.inf)
+    return torch.logaddexp(nce, other)
+
+
 def _alpha_tuba_terms(positive, negative, log_baseline, alpha):
     # Poole et al. (2019), eq. (12), with the roles of x and y swapped: row i holds one
     # x and K candidate y's. The multi-sample set has K members in both terms: the
-    # positive plus K - 1 negatives for the joint term, the K negatives for the marginal.
-    k = negative.shape[-1]
-    log_alpha = math.log(alpha) if alpha > 0 else -math.inf
-    log_one_minus = math.log1p(-alpha) if alpha < 1 else -math.inf
-
-    def log_denominator(row_set):
-        nce = _logmeanexp(row_set) + log_alpha
-        return torch.logaddexp(nce, log_baseline + log_one_minus)
-
-    joint_set = torch.cat([positive[:, None], negative[:, : k - 1]], dim=-1)
-    joint = positive - log_denominator(joint_set)
-    marginal = torch.exp(_logmeanexp(negative) - log_denominator(negative))
+    # positive plus K - 1 negatives for the joint term (_alpha_tuba_pointwise), the K
+    # negatives for the marginal.
+    joint = _alpha_tuba_pointwise(positive, negative, log_baseline, alpha)
+    marginal = torch.exp(_logmeanexp(negative)
+                         - _alpha_tuba_log_partition(negative, log_baseline, alpha))
     return 1.0 + joint - marginal
 
 
@@ -172,9 +172,7 @@ def _alpha_tuba_pointwise(positive, negative, log_baseline, alpha):
     # partition alpha m(x) + (1 - alpha) a(x) over the K candidates of row i.
     k = negative.shape[-1]
     joint_set = torch.cat([positive[:, None], negative[:, : k - 1]], dim=-1)
-    nce = _logmeanexp(joint_set) + (math.log(alpha) if alpha > 0 else -math.inf)
-    other = log_baseline + (math.log1p(-alpha) if alpha < 1 else -math.inf)
-    return positive - torch.logaddexp(nce, other)
+    return positive - _alpha_tuba_log_partition(joint_set, log_baseline, alpha)
 
 
 def _flo_pointwise(log_partition):
