@@ -22,7 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import functional as F
 from .._docstrings import fill_doc
-from .._neural import UnreliableEstimateWarning, _check_pointwise
+from .._neural import XY_PARAMETERS, UnreliableEstimateWarning, _check_pointwise
 from ..base import (
     MIEstimator, _column_mask, fingerprint, resolve_device, same_fingerprint, user_stacklevel,
 )
@@ -218,13 +218,13 @@ class _NonparametricEstimator(_TensorData, MIEstimator):
             return self.mi_
         return self._checked_estimate(X, y, stacklevel=4)
 
+    @fill_doc(xy=XY_PARAMETERS)
     def score(self, X, y):
         """MI estimate in nats on ``(X, y)``, with this estimator's parameters.
 
         Parameters
         ----------
-        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
-        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
+        {xy}
 
         Returns
         -------
@@ -234,6 +234,7 @@ class _NonparametricEstimator(_TensorData, MIEstimator):
         X, y = self._validate_xy(X, y, reset=False)
         return self._value_on(X, y)
 
+    @fill_doc(xy=XY_PARAMETERS)
     def estimate(self, X, y, *, return_std=False, n_subsamples=20, random_state=None):
         """MI estimate in nats on ``(X, y)``, and optionally its standard error.
 
@@ -248,8 +249,7 @@ class _NonparametricEstimator(_TensorData, MIEstimator):
 
         Parameters
         ----------
-        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
-        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
+        {xy}
         return_std : bool, default=False
             Also return the standard error.
         n_subsamples : int, default=20
@@ -288,6 +288,7 @@ class _NonparametricEstimator(_TensorData, MIEstimator):
         return value, float(np.sqrt(variance))
 
     @available_if(_check_pointwise)
+    @fill_doc(xy=XY_PARAMETERS)
     def score_samples(self, X, y):
         """Pointwise MI in nats, ``log p(x, y) / (p(x) p(y))``, of each row of ``(X, y)``.
 
@@ -298,8 +299,7 @@ class _NonparametricEstimator(_TensorData, MIEstimator):
 
         Parameters
         ----------
-        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
-        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
+        {xy}
 
         Returns
         -------

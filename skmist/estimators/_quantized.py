@@ -21,7 +21,16 @@ from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
 from .._docstrings import fill_doc
-from .._neural import NeuralMIEstimator, UnreliableEstimateWarning, _location_scale, chunk_rows
+from .._neural import (
+    DEVICE_PARAMETERS,
+    OPTIMISATION_PARAMETERS,
+    XY_PARAMETERS,
+    NeuralMIEstimator,
+    UnreliableEstimateWarning,
+    _location_scale,
+    chunk_rows,
+    fitted_attributes,
+)
 from ..base import MIEstimator, resolve_device
 from ..functional._bounds import standard_error
 from ..functional._histogram import _chance_mi, _entropy_of_counts, discrete_mi
@@ -321,13 +330,13 @@ class BinnedEstimator(_TensorData, MIEstimator):
         self.mi_ = self._estimate(x, y, stacklevel=4)
         return self
 
+    @fill_doc(xy=XY_PARAMETERS)
     def score(self, X, y):
         """Plug-in MI in nats of the codes of ``(X, y)``.
 
         Parameters
         ----------
-        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
-        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
+        {xy}
 
         Returns
         -------
@@ -335,6 +344,7 @@ class BinnedEstimator(_TensorData, MIEstimator):
         """
         return self._estimate_on(X, y, False, stacklevel=3)
 
+    @fill_doc(xy=XY_PARAMETERS)
     def estimate(self, X, y, *, return_std=False):
         """Plug-in MI in nats of the codes of ``(X, y)``, and optionally its standard
         error.
@@ -349,8 +359,7 @@ class BinnedEstimator(_TensorData, MIEstimator):
 
         Parameters
         ----------
-        X : array-like or torch.Tensor of shape (n_samples, n_features_x)
-        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
+        {xy}
         return_std : bool, default=False
             Also return the standard error.
 
@@ -394,7 +403,8 @@ class BinnedEstimator(_TensorData, MIEstimator):
 # --- PQ ------------------------------------------------------------------------------
 
 
-@fill_doc(device=_device_parameter("auto"), data_attributes=_DATA_ATTRIBUTES)
+@fill_doc(optimisation=OPTIMISATION_PARAMETERS, device=DEVICE_PARAMETERS,
+          fitted=fitted_attributes())
 class PQEstimator(NeuralMIEstimator):
     """PQ: MI of x and the code of y, ``H(Q(y)) - H(Q(y) | x)``, with a classifier
     q(Q(y) | x).
@@ -424,16 +434,7 @@ class PQEstimator(NeuralMIEstimator):
         Hidden widths of the classifier.
     activation : str, default="silu"
         Activation of the classifier's hidden layers.
-    max_iter : int, default=4000
-        Maximum number of optimisation steps.
-    batch_size : int, default=128
-        Samples per step; clipped to the number of training samples.
-    learning_rate : float, default=1e-3
-        AdamW step size.
-    weight_decay : float, default=0.0
-        AdamW weight decay.
-    validation_fraction : float, default=0.2
-        Share of the data held out for early stopping and ``mi_``.
+    {optimisation}
     n_iter_no_change : int or None, default=300
         Stop when the smoothed validation estimate has not improved by more than
         ``tol`` for this many steps; ``None`` trains ``max_iter`` steps.
@@ -444,8 +445,6 @@ class PQEstimator(NeuralMIEstimator):
     discrete_target : bool or "auto", default="auto"
         Treat y as categorical (its categories are its codes).
     {device}
-    dtype : {"float32", "float64"}, default="float32"
-        Floating point type of the model and data.
     random_state : int, RandomState instance or None, default=None
         Seeds k-means, weights, the validation split and batches.
     verbose : bool, default=False
@@ -460,11 +459,7 @@ class PQEstimator(NeuralMIEstimator):
         y) and ``"classifier"``.
     history_ : pandas.DataFrame
         Training curve: iteration, loss, validation_mi, validation_mi_smoothed.
-    n_iter_ : int
-        Optimisation steps taken.
-    device_ : torch.device
-        Where the model lives.
-    {data_attributes}
+    {fitted}
 
     See Also
     --------
