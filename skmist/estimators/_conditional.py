@@ -22,7 +22,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .._docstrings import fill_doc
-from .._neural import NeuralMIEstimator
+from .._neural import NeuralMIEstimator, store_params
 from ..base import MIEstimator, _column_mask
 from ..functional._bounds import standard_error
 from ..functional._conditional import _conditional_ksg_saturation
@@ -204,16 +204,7 @@ class ConditionalKSGEstimator(_KSGFamily):
     def __init__(self, conditioning=None, n_neighbors=3, *, discrete_conditioning=False,
                  discrete_target="auto", scale=True, noise=1e-10, random_state=None,
                  backend="auto", device="cpu", n_jobs=-1):
-        self.conditioning = conditioning
-        self.n_neighbors = n_neighbors
-        self.discrete_conditioning = discrete_conditioning
-        self.discrete_target = discrete_target
-        self.scale = scale
-        self.noise = noise
-        self.random_state = random_state
-        self.backend = backend
-        self.device = device
-        self.n_jobs = n_jobs
+        store_params(self, locals())
 
     def _validate_fit_data(self, X, y):
         return _validate_with_conditioning(self, X, y)
@@ -330,9 +321,7 @@ class ChainRuleCMIEstimator(MIEstimator):
     }
 
     def __init__(self, conditioning=None, estimator=None, *, random_state=None):
-        self.conditioning = conditioning
-        self.estimator = estimator
-        self.random_state = random_state
+        store_params(self, locals())
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):

@@ -22,7 +22,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .. import functional as F
 from .._docstrings import fill_doc
-from .._neural import XY_PARAMETERS, UnreliableEstimateWarning, _check_pointwise
+from .._neural import XY_PARAMETERS, UnreliableEstimateWarning, _check_pointwise, store_params
 from ..base import (
     MIEstimator, _column_mask, fingerprint, resolve_device, same_fingerprint, user_stacklevel,
 )
@@ -38,6 +38,7 @@ from ..functional._ksg import _ksg_local_terms, _ksg_saturation
 from ..functional._jitter import jitter_amplitude
 from ..functional._neighbors import check_not_constant, column_std
 from ._quantized import (
+    FIT_PARAMETERS,
     _DATA_ATTRIBUTES,
     _device_parameter,
     _TensorData,
@@ -171,18 +172,11 @@ class _NonparametricEstimator(_TensorData, MIEstimator):
     }
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @fill_doc(fit=FIT_PARAMETERS)
     def fit(self, X, y):
         """Estimate MI on ``(X, y)``; the estimate is stored in ``mi_``.
 
-        Parameters
-        ----------
-        X : array-like, DataFrame or torch.Tensor of shape (n_samples, n_features_x)
-        y : array-like, DataFrame or torch.Tensor of shape (n_samples,) or \
-                (n_samples, n_features_y)
-
-        Returns
-        -------
-        self : object
+        {fit}
         """
         X, y = self._validate_fit_data(X, y)
         self.device_ = resolve_device(self.device)
@@ -456,17 +450,7 @@ class KSGEstimator(_KSGFamily):
     def __init__(self, n_neighbors=3, variant=1, *, discrete_features=False,
                  discrete_target="auto", mixed=False, scale=True, noise=1e-10,
                  random_state=None, backend="auto", device="cpu", n_jobs=-1):
-        self.n_neighbors = n_neighbors
-        self.variant = variant
-        self.discrete_features = discrete_features
-        self.discrete_target = discrete_target
-        self.mixed = mixed
-        self.scale = scale
-        self.noise = noise
-        self.random_state = random_state
-        self.backend = backend
-        self.device = device
-        self.n_jobs = n_jobs
+        store_params(self, locals())
 
     def _pointwise_unavailable(self):
         return None
@@ -604,9 +588,7 @@ class KDEEstimator(_NonparametricEstimator):
     }
 
     def __init__(self, bandwidth="scott", leave_one_out=True, *, device="auto"):
-        self.bandwidth = bandwidth
-        self.leave_one_out = leave_one_out
-        self.device = device
+        store_params(self, locals())
 
     def _encode_target(self, y, *, reset):
         # y is continuous here, whatever its dtype: object arrays of numbers are numbers.
@@ -678,11 +660,7 @@ class HistogramEstimator(_NonparametricEstimator):
 
     def __init__(self, bins="sturges", soft=False, bandwidth=0.25, correction=None, *,
                  device="cpu"):
-        self.bins = bins
-        self.soft = soft
-        self.bandwidth = bandwidth
-        self.correction = correction
-        self.device = device
+        store_params(self, locals())
 
     def _estimate(self, X, y):
         return self._checked_estimate(X, y, None)
@@ -747,7 +725,7 @@ class GaussianEstimator(_NonparametricEstimator):
     """
 
     def __init__(self, *, device="cpu"):
-        self.device = device
+        store_params(self, locals())
 
     def _estimate(self, X, y):
         return self._checked_estimate(X, y, None)

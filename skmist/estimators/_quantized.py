@@ -30,6 +30,7 @@ from .._neural import (
     _location_scale,
     chunk_rows,
     fitted_attributes,
+    store_params,
 )
 from ..base import MIEstimator, resolve_device
 from ..functional._bounds import standard_error
@@ -59,6 +60,20 @@ _DATA_ATTRIBUTES = """
         Column names of X, when X is a DataFrame with string column names.
     y_categories_ : ndarray or None
         Categories of a categorical y.
+"""
+
+
+# fit's Parameters and Returns, the same for every estimator fitted on (X, y) alone.
+FIT_PARAMETERS = """
+    Parameters
+    ----------
+    X : array-like, DataFrame or torch.Tensor of shape (n_samples, n_features_x)
+    y : array-like, DataFrame or torch.Tensor of shape (n_samples,) or \
+            (n_samples, n_features_y)
+
+    Returns
+    -------
+    self : object
 """
 
 
@@ -290,27 +305,14 @@ class BinnedEstimator(_TensorData, MIEstimator):
     def __init__(self, *, n_bins=32, quantization="kmeans", correction=None,
                  standardize=True, discrete_target="auto", device="auto",
                  random_state=None):
-        self.n_bins = n_bins
-        self.quantization = quantization
-        self.correction = correction
-        self.standardize = standardize
-        self.discrete_target = discrete_target
-        self.device = device
-        self.random_state = random_state
+        store_params(self, locals())
 
     @_fit_context(prefer_skip_nested_validation=True)
+    @fill_doc(fit=FIT_PARAMETERS)
     def fit(self, X, y):
         """Fit the codebooks; ``mi_`` is the plug-in MI of the training codes.
 
-        Parameters
-        ----------
-        X : array-like, DataFrame or torch.Tensor of shape (n_samples, n_features_x)
-        y : array-like, DataFrame or torch.Tensor of shape (n_samples,) or \
-                (n_samples, n_features_y)
-
-        Returns
-        -------
-        self : object
+        {fit}
         """
         X, y = self._validate_xy(X, y, reset=True)
         self.device_ = resolve_device(self.device)
@@ -518,24 +520,7 @@ class PQEstimator(NeuralMIEstimator):
         random_state=None,
         verbose=False,
     ):
-        self.n_bins = n_bins
-        self.quantization = quantization
-        self.temperature = temperature
-        self.hidden_dims = hidden_dims
-        self.activation = activation
-        self.max_iter = max_iter
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.weight_decay = weight_decay
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.tol = tol
-        self.standardize = standardize
-        self.discrete_target = discrete_target
-        self.device = device
-        self.dtype = dtype
-        self.random_state = random_state
-        self.verbose = verbose
+        store_params(self, locals())
 
     # --- model ------------------------------------------------------------------------
 
