@@ -1,8 +1,52 @@
 import numpy as np
 import pytest
 import torch
+from sklearn.base import BaseEstimator, clone
+
+import skmist
 
 DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+# Small models and budgets on the CPU, for tests of plumbing (scikit-learn's checks, the
+# contracts of tests/test_estimators.py), not of accuracy.
+FAST_CRITIC = dict(hidden_dims=(8,), max_iter=5, batch_size=16, n_negatives=4, device="cpu")
+FAST_DENSITY = dict(hidden_dims=(8,), max_iter=5, batch_size=16, device="cpu")
+FAST_DIFFUSION = dict(hidden_dims=(8,), max_iter=5, batch_size=16, n_time_samples=2,
+                      device="cpu")
+# Each estimator class's constructor parameters for quick fits (scikit-learn's
+# INIT_PARAMS): every class of skmist.estimators.all_estimators() has an entry.
+INIT_PARAMS = {
+    **dict.fromkeys([
+        skmist.NWJEstimator, skmist.MINEEstimator, skmist.InfoNCEEstimator,
+        skmist.TUBAEstimator, skmist.AlphaTUBAEstimator, skmist.JSEstimator,
+        skmist.SMILEEstimator, skmist.FLOEstimator,
+        # Contrastive densities and the hybrid take negatives too.
+        skmist.CLUBEstimator, skmist.L1OUTEstimator, skmist.HybridEstimator,
+    ], FAST_CRITIC),
+    # BA bounds MI only with the true H(y) of a continuous y; any number runs.
+    skmist.BAEstimator: {**FAST_DENSITY, "entropy_y": 1.0},
+    skmist.DoEEstimator: FAST_DENSITY,
+    skmist.GMEstimator: FAST_DENSITY,
+    skmist.PQEstimator: {**FAST_DENSITY, "n_bins": 4, "quantization": "learned"},
+    skmist.BinnedEstimator: {"n_bins": 4, "device": "cpu"},
+    skmist.KSGEstimator: {},
+    skmist.KDEEstimator: {"device": "cpu"},
+    skmist.HistogramEstimator: {},
+    skmist.GaussianEstimator: {},
+    skmist.MINDEEstimator: FAST_DIFFUSION,
+    skmist.MMGEstimator: FAST_DIFFUSION,
+    skmist.MINDEEntropy: FAST_DIFFUSION,
+    skmist.ConditionalKSGEstimator: {"conditioning": [0]},
+    skmist.ChainRuleCMIEstimator: {
+        "conditioning": [0], "estimator": skmist.SMILEEstimator(**FAST_CRITIC, random_state=0)},
+}
+
+
+def fast_instance(cls, **params):
+    """``cls`` with its INIT_PARAMS (estimators among them cloned), ``params`` on top."""
+    init = {name: clone(value) if isinstance(value, BaseEstimator) else value
+            for name, value in INIT_PARAMS.get(cls, {}).items()}
+    return cls(**{**init, **params})
 
 
 def gaussian_pair(n, d, mi, seed):
