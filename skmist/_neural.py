@@ -431,7 +431,7 @@ class NeuralMIEstimator(MIEstimator):
                 f"{type(self).__name__}: these are the rows the model was trained on, "
                 f"where a trained estimator overfits, so its estimate is biased upwards. "
                 "Score held-out rows (e.g. from sklearn.model_selection.train_test_split), "
-                "or read mi_, the estimate on fit's validation split.",
+                f"or read {self._estimate_name}, the estimate on fit's validation split.",
                 UnreliableEstimateWarning,
                 stacklevel=stacklevel + 1,
             )

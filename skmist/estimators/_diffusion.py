@@ -9,6 +9,7 @@ times (:class:`skmist.nn.Denoiser`). Training is denoising score matching with t
 training loop; ``score`` integrates over diffusion time by Monte Carlo.
 """
 
+import inspect
 import math
 import warnings
 from numbers import Integral, Real
@@ -20,7 +21,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._docstrings import fill_doc
-from .._neural import NeuralMIEstimator, fitted_attributes, store_params
+from .._neural import DEVICE_PARAMETERS, NeuralMIEstimator, fitted_attributes, store_params
 from ..base import _check_tensor, _reject_non_numeric_columns, resolve_dtype
 from ..functional import gaussian_mi_bias
 from ..functional._diffusion import (
@@ -43,6 +44,8 @@ _DRAW_BLOCK = 512
 # Draws of (log-SNR, noise) per row for MMG's pointwise MI.
 _POINTWISE_DRAWS = 64
 
+# The numpydoc entries of the diffusion estimators' parameters, in their signatures'
+# order, written from column 0 (see _parameters).
 _TIMES = """importance_sampling : bool, default=True
     Draw diffusion times from the density proportional to ``beta(t) / sigma_t^2``
     in training and in ``score``: every Monte-Carlo weight is then the same
@@ -50,25 +53,7 @@ _TIMES = """importance_sampling : bool, default=True
     densities differ (:func:`skmist.functional.diffusion_times`). ``False`` draws
     them uniformly and weights them."""
 
-_QUANTILE_DOC = """
-    ``"quantile"`` maps each column through its training CDF to normal scores
-    instead (invertible per column, so MI is unchanged): heavy tails (a Cauchy
-    column) otherwise swamp the diffusion."""
-
-
-def _parameters(*, standardize, times=True, discrete_target=None):
-    """The numpydoc entries the diffusion estimators share, in their signatures'
-    order: ``standardize`` is ``"quantile"`` (MI estimators) or ``True`` (entropy, which
-    the quantile map would change); ``times``: whether ``importance_sampling`` is a
-    parameter; ``discrete_target``: its description, where it is a parameter."""
-    quantile = standardize == "quantile"
-    standardize_line = (
-        'standardize : bool or "quantile", default="quantile"' if quantile
-        else f"standardize : bool, default={standardize}"
-    )
-    discrete = ("" if discrete_target is None else
-                '\ndiscrete_target : bool or "auto", default="auto"\n    ' + discrete_target)
-    return (_TIMES + "\n" if times else "") + f"""n_time_samples : int, default=8
+_TRAINING = """n_time_samples : int, default=8
     Monte-Carlo draws of (time, noise) per sample in ``score``. They come from
     ``random_state``, so repeated scores agree; the standard error of the time
     integral falls like ``1 / sqrt(n_samples * n_time_samples)``.
@@ -95,21 +80,45 @@ n_iter_no_change : int or None, default=None
     than ``tol`` for this many steps, and keeps the weights of its best step
     (the loss is a flat criterion for MI: this rarely helps, see Notes).
 tol : float, default=0.0
-    Improvement of the smoothed validation criterion that resets the patience.
-{standardize_line}
+    Improvement of the smoothed validation criterion that resets the patience."""
+
+_STANDARDIZE = """
     Centre and scale the inputs with training statistics: the diffusion is built
-    for unit-variance data. MI does not change; entropies are corrected for it."""\
-        + (_QUANTILE_DOC if quantile else "") + discrete + """
-device : str, default="auto"
-    Torch device; ``"auto"`` is CUDA when available, else the CPU.
-dtype : {"float32", "float64"}, default="float32"
-    Floating point type of the model and data.
-random_state : int, RandomState instance or None, default=None
+    for unit-variance data. MI does not change; entropies are corrected for it."""
+
+_QUANTILE = """
+    ``"quantile"`` maps each column through its training CDF to normal scores
+    instead (invertible per column, so MI is unchanged): heavy tails (a Cauchy
+    column) otherwise swamp the diffusion."""
+
+_RANDOM_STATE = """random_state : int, RandomState instance or None, default=None
     Seeds weights, the validation split, batches, the training draws of times and
     noise, and the Monte-Carlo draws of ``score``. The global torch RNG is left
     as it was.
 verbose : bool, default=False
     Show a progress bar during fit."""
+
+
+def _parameters(*, standardize, times=True, discrete_target=None):
+    """The parameters section of a diffusion estimator: ``standardize`` is
+    ``"quantile"`` (MI estimators) or ``True`` (entropy, which the quantile map would
+    change); ``times``: whether ``importance_sampling`` is a parameter;
+    ``discrete_target``: its description, where it is a parameter."""
+    if standardize == "quantile":
+        standardize = ('standardize : bool or "quantile", default="quantile"'
+                       + _STANDARDIZE + _QUANTILE)
+    else:
+        standardize = f"standardize : bool, default={standardize}" + _STANDARDIZE
+    sections = [
+        _TIMES if times else None,
+        _TRAINING,
+        standardize,
+        None if discrete_target is None else
+        f'discrete_target : bool or "auto", default="auto"\n    {discrete_target}',
+        inspect.cleandoc(DEVICE_PARAMETERS),
+        _RANDOM_STATE,
+    ]
+    return "\n".join(section for section in sections if section)
 
 
 class _DiffusionEstimator(NeuralMIEstimator):
