@@ -178,6 +178,19 @@ def _check_dims(dim_x, dim_y):
             raise ValueError(f"{label} must be a positive integer; got {d!r}")
 
 
+def _scatter_matrix(matrix, dim_x, name):
+    """``matrix`` as a float64 array and its size d, checked as the (d, d) symmetric
+    positive definite scatter of an (X, Y) whose first ``dim_x`` coordinates are X."""
+    matrix = np.asarray(matrix, dtype=np.float64)
+    d = matrix.shape[0]
+    _check_dims(dim_x, d - dim_x)
+    if not np.allclose(matrix, matrix.T):
+        raise ValueError(f"{name} must be symmetric")
+    if np.linalg.eigvalsh(matrix).min() <= 0:
+        raise ValueError(f"{name} must be positive definite")
+    return matrix, d
+
+
 def multinormal(covariance, dim_x, *, name=None):
     """A Gaussian (X, Y) with the given covariance, X the first ``dim_x`` coordinates.
 
@@ -193,13 +206,7 @@ def multinormal(covariance, dim_x, *, name=None):
     -------
     Task
     """
-    covariance = np.asarray(covariance, dtype=np.float64)
-    d = covariance.shape[0]
-    _check_dims(dim_x, d - dim_x)
-    if not np.allclose(covariance, covariance.T):
-        raise ValueError("covariance must be symmetric")
-    if np.linalg.eigvalsh(covariance).min() <= 0:
-        raise ValueError("covariance must be positive definite")
+    covariance, d = _scatter_matrix(covariance, dim_x, "covariance")
     return Task(
         name=name or f"multinormal-{dim_x}-{d - dim_x}",
         dim_x=int(dim_x), dim_y=int(d - dim_x),
@@ -314,11 +321,7 @@ def student_t(dispersion, dim_x, df, *, name=None):
     -------
     Task
     """
-    dispersion = np.asarray(dispersion, dtype=np.float64)
-    d = dispersion.shape[0]
-    _check_dims(dim_x, d - dim_x)
-    if np.linalg.eigvalsh(dispersion).min() <= 0:
-        raise ValueError("dispersion must be positive definite")
+    dispersion, d = _scatter_matrix(dispersion, dim_x, "dispersion")
     return Task(
         name=name or f"student-{dim_x}-{d - dim_x}-{df}",
         dim_x=int(dim_x), dim_y=int(d - dim_x),

@@ -49,19 +49,25 @@ class Transform:
         return f"{type(self).__name__}()"
 
 
-class Identity(Transform):
+class _Elementwise(Transform):
+    """A transform of each entry on its own: ``_forward`` and ``_inverse`` are NumPy
+    functions of a float64 array, of any shape."""
+
+    def __call__(self, x):
+        return self._forward(np.asarray(x, dtype=np.float64))
+
+    def inverse(self, z):
+        return self._inverse(np.asarray(z, dtype=np.float64))
+
+
+class Identity(_Elementwise):
     """``x -> x``."""
 
     name = "identity"
-
-    def __call__(self, x):
-        return np.asarray(x, dtype=np.float64)
-
-    def inverse(self, z):
-        return np.asarray(z, dtype=np.float64)
+    _forward = _inverse = staticmethod(lambda x: x)
 
 
-class HalfCube(Transform):
+class HalfCube(_Elementwise):
     r"""The signed power :math:`x \mapsto x \sqrt{|x|} = \mathrm{sign}(x) |x|^{3/2}`.
 
     Elementwise and strictly increasing; its inverse :math:`\mathrm{sign}(z) |z|^{2/3}`
@@ -69,38 +75,24 @@ class HalfCube(Transform):
     """
 
     name = "half_cube"
-
-    def __call__(self, x):
-        x = np.asarray(x, dtype=np.float64)
-        return x * np.sqrt(np.abs(x))
-
-    def inverse(self, z):
-        z = np.asarray(z, dtype=np.float64)
-        return np.sign(z) * np.abs(z) ** (2.0 / 3.0)
+    _forward = staticmethod(lambda x: x * np.sqrt(np.abs(x)))
+    _inverse = staticmethod(lambda z: np.sign(z) * np.abs(z) ** (2.0 / 3.0))
 
 
-class Asinh(Transform):
+class Asinh(_Elementwise):
     r"""Elementwise :math:`\operatorname{asinh}`: tames heavy tails (logarithmic growth)."""
 
     name = "asinh"
-
-    def __call__(self, x):
-        return np.arcsinh(np.asarray(x, dtype=np.float64))
-
-    def inverse(self, z):
-        return np.sinh(np.asarray(z, dtype=np.float64))
+    _forward = staticmethod(np.arcsinh)
+    _inverse = staticmethod(np.sinh)
 
 
-class NormalCDF(Transform):
+class NormalCDF(_Elementwise):
     r"""Elementwise standard normal CDF :math:`\Phi`: Gaussian margins become uniform."""
 
     name = "normal_cdf"
-
-    def __call__(self, x):
-        return special.ndtr(np.asarray(x, dtype=np.float64))
-
-    def inverse(self, z):
-        return special.ndtri(np.asarray(z, dtype=np.float64))
+    _forward = staticmethod(special.ndtr)
+    _inverse = staticmethod(special.ndtri)
 
 
 def _bisect_increasing(f, target, lo, hi, n_iter=64):

@@ -26,6 +26,9 @@ from typing import Callable, Optional
 import torch
 import torch.nn.functional as F
 
+from .._docstrings import fill_doc
+from ._neighbors import returns_nats
+
 __all__ = [
     "alpha_tuba",
     "dv",
@@ -331,6 +334,7 @@ FLO = Bound(
 # --- public bounds ------------------------------------------------------------------
 
 
+@fill_doc(returns=returns_nats(of="``scores``", dtype="its dtype"))
 def nwj(scores, negative=None):
     r"""Nguyen-Wainwright-Jordan (f-divergence) lower bound on MI.
 
@@ -348,10 +352,7 @@ def nwj(scores, negative=None):
     negative : torch.Tensor of shape (n, K), default=None
         Scores of negative pairs, row ``i`` sharing ``x_i``.
 
-    Returns
-    -------
-    torch.Tensor
-        The bound in nats, a 0-dim tensor.
+    {returns}
 
     References
     ----------
@@ -361,6 +362,7 @@ def nwj(scores, negative=None):
     return NWJ.value(*_as_pairs(scores, negative))
 
 
+@fill_doc(returns=returns_nats(of="``scores``", dtype="its dtype"))
 def dv(scores, negative=None):
     r"""Donsker-Varadhan lower bound on MI, as used by MINE.
 
@@ -374,10 +376,7 @@ def dv(scores, negative=None):
     scores, negative : torch.Tensor
         See :func:`nwj`.
 
-    Returns
-    -------
-    torch.Tensor
-        The estimate in nats, a 0-dim tensor.
+    {returns}
 
     References
     ----------
@@ -421,6 +420,7 @@ def mine(scores, negative=None, log_running_mean=None):
     return _with_gradient_of(value, surrogate)
 
 
+@fill_doc(returns=returns_nats(of="``scores``", dtype="its dtype"))
 def infonce(scores, negative=None):
     r"""InfoNCE (contrastive predictive coding) lower bound on MI.
 
@@ -435,10 +435,7 @@ def infonce(scores, negative=None):
     scores, negative : torch.Tensor
         See :func:`nwj`.
 
-    Returns
-    -------
-    torch.Tensor
-        The bound in nats, a 0-dim tensor.
+    {returns}
 
     References
     ----------
@@ -449,6 +446,7 @@ def infonce(scores, negative=None):
     return INFONCE.value(*_as_pairs(scores, negative))
 
 
+@fill_doc(returns=returns_nats(of="``scores``", dtype="its dtype"))
 def tuba(scores, negative=None, log_baseline=None):
     r"""Tractable unnormalized Barber-Agakov (TUBA) lower bound on MI.
 
@@ -466,10 +464,7 @@ def tuba(scores, negative=None, log_baseline=None):
     log_baseline : torch.Tensor of shape (n,) or float, default=None
         ``log a(x_i)``, one per row. ``None`` means the constant 1 (NWJ).
 
-    Returns
-    -------
-    torch.Tensor
-        The bound in nats, a 0-dim tensor.
+    {returns}
 
     References
     ----------
@@ -481,6 +476,7 @@ def tuba(scores, negative=None, log_baseline=None):
     return TUBA.value(positive, negative, log_baseline)
 
 
+@fill_doc(returns=returns_nats(of="``scores``", dtype="its dtype"))
 def alpha_tuba(scores, negative=None, log_baseline=None, alpha=0.5):
     r"""The interpolated bound :math:`I_\alpha` between InfoNCE and TUBA.
 
@@ -499,10 +495,7 @@ def alpha_tuba(scores, negative=None, log_baseline=None, alpha=0.5):
     alpha : float, default=0.5
         Interpolation weight in [0, 1].
 
-    Returns
-    -------
-    torch.Tensor
-        The bound in nats, a 0-dim tensor.
+    {returns}
 
     References
     ----------
@@ -576,6 +569,7 @@ def smile(scores, negative=None, tau=5.0):
     return SMILE.objective(*_as_pairs(scores, negative), tau=tau)
 
 
+@fill_doc(returns=returns_nats(of="``scores``", dtype="its dtype"))
 def flo(scores, negative=None, log_partition=None):
     r"""FLO: the Fenchel-Legendre optimization lower bound on MI.
 
@@ -593,10 +587,7 @@ def flo(scores, negative=None, log_partition=None):
     log_partition : torch.Tensor of shape (n,) or float, default=None
         ``u(x_i, y_i)``; ``None`` means 0.
 
-    Returns
-    -------
-    torch.Tensor
-        The bound in nats, a 0-dim tensor.
+    {returns}
 
     References
     ----------

@@ -35,6 +35,8 @@ import math
 
 import torch
 
+from .._docstrings import fill_doc
+
 __all__ = [
     "diffusion_times",
     "girsanov_kl",
@@ -97,6 +99,19 @@ def _log_expm1(x):
                        x + torch.log1p(-torch.exp(-x)))
 
 
+# The parameters every sampler of diffusion times shares.
+_TIME_DRAW_PARAMETERS = """
+t_min : float, default=1e-3
+    Lower end of the time integral (upper end of the log-SNR range).
+beta_min, beta_max : float, default=0.1, 20.0
+    The noise schedule (see :func:`vp_schedule`).
+generator : torch.Generator, optional
+    Source of the uniform draws (its device is where they are drawn).
+dtype : torch.dtype, default=torch.float32
+"""
+
+
+@fill_doc(time_draw_parameters=_TIME_DRAW_PARAMETERS)
 def diffusion_times(
     shape,
     *,
@@ -125,13 +140,7 @@ def diffusion_times(
     shape : tuple of int
         Shape of the returned times.
     importance_sampling : bool, default=True
-    t_min : float, default=1e-3
-        Lower end of the integral.
-    beta_min, beta_max : float, default=0.1, 20.0
-        The noise schedule (see :func:`vp_schedule`).
-    generator : torch.Generator, optional
-        Source of the uniform draws (its device is where they are drawn).
-    dtype : torch.dtype, default=torch.float32
+    {time_draw_parameters}
 
     Returns
     -------
@@ -202,6 +211,7 @@ def _time_of_log_snr(log_snr, beta_min, beta_max):
     return (-b + torch.sqrt(b * b + 2 * a * integral)) / a
 
 
+@fill_doc(time_draw_parameters=_TIME_DRAW_PARAMETERS)
 def log_snr_times(
     shape,
     *,
@@ -234,13 +244,7 @@ def log_snr_times(
         Location of the logistic, in log-SNR.
     scale : float, default=1.0
         Its scale (standard deviation :math:`\pi s / \sqrt 3`); positive.
-    t_min : float, default=1e-3
-        Lower end of the time integral (upper end of the log-SNR range).
-    beta_min, beta_max : float, default=0.1, 20.0
-        The noise schedule (see :func:`vp_schedule`).
-    generator : torch.Generator, optional
-        Source of the uniform draws (its device is where they are drawn).
-    dtype : torch.dtype, default=torch.float32
+    {time_draw_parameters}
 
     Returns
     -------

@@ -14,6 +14,9 @@ The two layouts of the contrastive ones (:func:`club`, :func:`l1out`):
 
 import torch
 
+from .._docstrings import fill_doc
+from ._neighbors import returns_nats
+
 from ._bounds import _as_pairs, _logmeanexp, _reduce_mean
 
 __all__ = ["ba", "club", "doe", "gm", "l1out"]
@@ -58,6 +61,7 @@ def _l1out_terms(positive, negative):
 # --- public estimates ---------------------------------------------------------------
 
 
+@fill_doc(returns=returns_nats(of="``log_q_conditional``", dtype="its dtype"))
 def ba(log_q_conditional, entropy_y):
     r"""Barber-Agakov lower bound on MI from a conditional model and the true H(Y).
 
@@ -75,10 +79,7 @@ def ba(log_q_conditional, entropy_y):
     entropy_y : float or torch.Tensor
         The differential (or, for discrete y, Shannon) entropy of y, in nats.
 
-    Returns
-    -------
-    torch.Tensor
-        The bound in nats, a 0-dim tensor.
+    {returns}
 
     References
     ----------
@@ -89,6 +90,7 @@ def ba(log_q_conditional, entropy_y):
                                   entropy_y))
 
 
+@fill_doc(returns=returns_nats(of="``log_q_conditional``", dtype="its dtype"))
 def doe(log_q_conditional, log_q_marginal):
     r"""Difference-of-entropies estimate of MI: :math:`\hat H(Y) - \hat H(Y \mid X)`.
 
@@ -105,10 +107,7 @@ def doe(log_q_conditional, log_q_marginal):
     log_q_marginal : torch.Tensor of shape (n,)
         ``log q(y_i)``.
 
-    Returns
-    -------
-    torch.Tensor
-        The estimate in nats, a 0-dim tensor.
+    {returns}
 
     References
     ----------
@@ -121,6 +120,7 @@ def doe(log_q_conditional, log_q_marginal):
     return _reduce_mean(_doe_terms(a, b))
 
 
+@fill_doc(returns=returns_nats(of="``log_q_joint``", dtype="its dtype"))
 def gm(log_q_joint, log_q_x, log_q_y):
     r"""MI from generative models of the joint and of both marginals.
 
@@ -137,10 +137,7 @@ def gm(log_q_joint, log_q_x, log_q_y):
     log_q_y : torch.Tensor of shape (n,)
         ``log q(y_i)``.
 
-    Returns
-    -------
-    torch.Tensor
-        The estimate in nats, a 0-dim tensor.
+    {returns}
 
     References
     ----------
@@ -154,6 +151,7 @@ def gm(log_q_joint, log_q_x, log_q_y):
     return _reduce_mean(_gm_terms(a, b, c))
 
 
+@fill_doc(returns=returns_nats(of="``log_q``", dtype="its dtype"))
 def club(log_q, negative=None):
     r"""CLUB: the contrastive log-ratio upper bound on MI.
 
@@ -174,10 +172,7 @@ def club(log_q, negative=None):
     negative : torch.Tensor of shape (n, K), default=None
         ``log q(y'_{ik} | x_i)`` for y' drawn from the marginal of y (other rows).
 
-    Returns
-    -------
-    torch.Tensor
-        The estimate in nats, a 0-dim tensor.
+    {returns}
 
     References
     ----------
@@ -187,6 +182,7 @@ def club(log_q, negative=None):
     return _reduce_mean(_club_terms(*_as_pairs(log_q, negative)))
 
 
+@fill_doc(returns=returns_nats(of="``log_q``", dtype="its dtype"))
 def l1out(log_q, negative=None):
     r"""Leave-one-out upper bound on MI.
 
@@ -205,10 +201,7 @@ def l1out(log_q, negative=None):
     negative : torch.Tensor of shape (n, K), default=None
         ``log q(y_i | x'_{ik})`` for x' the x of other rows.
 
-    Returns
-    -------
-    torch.Tensor
-        The estimate in nats, a 0-dim tensor.
+    {returns}
 
     References
     ----------
