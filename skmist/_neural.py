@@ -453,8 +453,8 @@ class NeuralMIEstimator(MIEstimator):
         return x, y
 
     def _seed(self, slot):
-        """The seed named ``slot`` (a field of ``_Seeds``; its index still works)."""
-        return self._seeds[slot] if isinstance(slot, int) else getattr(self._seeds, slot)
+        """The seed named ``slot``, a field of ``_Seeds``."""
+        return getattr(self._seeds, slot)
 
     def _cpu_generator(self, slot):
         return torch.Generator().manual_seed(self._seed(slot))

@@ -10,7 +10,6 @@ import torch
 from scipy.stats import norm
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import skmist.functional as F
 from skmist import (
@@ -389,21 +388,6 @@ def test_chain_rule_estimator_with_labels_and_pickling():
 
 
 # --- scikit-learn compatibility ---------------------------------------------------------------
-
-
-@parametrize_with_checks([
-    ConditionalKSGEstimator(conditioning=[0]),
-    ChainRuleCMIEstimator(conditioning=[0], estimator=SMILEEstimator(**FAST_SMILE)),
-])
-def test_sklearn_compatible_estimator(estimator, check):
-    check(estimator)
-
-
-@pytest.mark.parametrize("cls", [ConditionalKSGEstimator, ChainRuleCMIEstimator])
-def test_tags_say_the_score_is_an_estimate(cls):
-    tags = cls().__sklearn_tags__()
-    assert tags.mi_bound == "estimate"
-    assert tags.target_tags.required
 
 
 @pytest.mark.parametrize(

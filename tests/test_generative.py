@@ -15,10 +15,9 @@ import pytest
 import torch
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import skmist
-from conftest import expected_failed_checks, gaussian_pair
+from conftest import gaussian_pair
 from skmist import functional as F
 from skmist.estimators import conditional_log_likelihood_scorer
 from skmist.nn import CategoricalDensity, FlowDensity, GaussianDensity, MixtureDensity
@@ -49,25 +48,6 @@ def make(name, d=1, **params):
     if name == "BAEstimator":
         params.setdefault("entropy_y", gaussian_entropy(d))
     return getattr(skmist, name)(**params)
-
-
-# --- scikit-learn's checks -------------------------------------------------------------
-
-# test_estimator_checks.py builds every trained estimator with n_negatives=4 and runs
-# the checks of CLUB, L1OUT and Hybrid; these take other parameters (BA needs
-# entropy_y, the others have no negatives) and are marked _checks_elsewhere there.
-CHECK = dict(hidden_dims=(8,), max_iter=5, batch_size=16, device="cpu")
-
-
-@parametrize_with_checks([
-    skmist.BAEstimator(entropy_y=1.0, **CHECK),
-    skmist.DoEEstimator(**CHECK),
-    skmist.GMEstimator(**CHECK),
-    skmist.PQEstimator(n_bins=4, quantization="learned", **CHECK),
-    skmist.BinnedEstimator(n_bins=4, device="cpu"),
-], expected_failed_checks=expected_failed_checks)
-def test_sklearn_compatible_estimator(estimator, check):
-    check(estimator)
 
 
 # --- functional: exact densities give the closed forms -----------------------------------

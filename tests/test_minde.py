@@ -313,9 +313,8 @@ def _expected_failed_checks(estimator):
 
 
 @parametrize_with_checks([
-    MINDEEstimator(**TINY),
+    # The defaults of MINDE and MINDEEntropy run in test_estimator_checks.py.
     MINDEEstimator(variant="joint", sigma=1.0, importance_sampling=False, **TINY),
-    MINDEEntropy(**TINY),
 ], expected_failed_checks=_expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

@@ -207,7 +207,7 @@ def test_a_categorical_target_conditions_the_diffusion_of_x():
 
 
 @parametrize_with_checks([
-    MMGEstimator(**TINY),
+    # The default parameters run in test_estimator_checks.py.
     MMGEstimator(form="gap", log_snr_loc=1.0, log_snr_scale=2.0, baseline="standard", **TINY),
 ], expected_failed_checks=expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):

@@ -133,7 +133,6 @@ class _DiffusionEstimator(NeuralMIEstimator):
         "activation": [str],
     }
     _mi_bound = "estimate"
-    _checks_elsewhere = True  # tests/test_minde.py, with the parameters MINDE takes
 
     # --- model ------------------------------------------------------------------------
 

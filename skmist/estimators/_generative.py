@@ -91,15 +91,6 @@ _ATTRIBUTES = """mi_ : float
     """ + fitted_attributes()
 
 
-def _fill_doc(cls):
-    """The old ``str.format`` templating, kept only for ``_hybrid.py``, whose docstring
-    escapes its braces for it; this module's classes use :func:`fill_doc`."""
-    cls.__doc__ = cls.__doc__.format(
-        parameters=_PARAMETERS, negatives=_NEGATIVES, attributes=_ATTRIBUTES
-    )
-    return cls
-
-
 def conditional_log_likelihood_scorer(estimator, X, y):
     """Scorer for ``GridSearchCV(scoring=...)``: the mean held-out ``log q(y | x)``.
 
@@ -359,7 +350,6 @@ class BAEstimator(_DensityEstimator):
     """
 
     _mi_bound = "lower"
-    _checks_elsewhere = True  # needs entropy_y: tests/test_generative.py runs the checks
     _parameter_constraints = {
         **_DensityEstimator._parameter_constraints,
         "entropy_y": [Real, None],
@@ -483,7 +473,6 @@ class DoEEstimator(_DensityEstimator):
     """
 
     _mi_bound = "estimate"
-    _checks_elsewhere = True  # no n_negatives: tests/test_generative.py runs the checks
 
     def _build_densities(self, x_features, y_features):
         categorical = self._y_is_categorical()
@@ -549,7 +538,6 @@ class GMEstimator(_DensityEstimator):
     """
 
     _mi_bound = "estimate"
-    _checks_elsewhere = True  # no n_negatives: tests/test_generative.py runs the checks
     _models_x = True
 
     def _build_densities(self, x_features, y_features):

@@ -152,7 +152,7 @@ class HybridEstimator(_DensityEstimator):
 
     def _training_generator(self):
         if getattr(self, "_sampler", None) is None:
-            self._sampler = self._device_generator(3, offset=1)
+            self._sampler = self._device_generator("evaluation", offset=1)
         return self._sampler
 
     @property

@@ -487,7 +487,6 @@ class PQEstimator(NeuralMIEstimator):
     """
 
     _mi_bound = "lower"
-    _checks_elsewhere = True  # no n_negatives: tests/test_generative.py runs the checks
     _parameter_constraints = {
         **NeuralMIEstimator._parameter_constraints,
         "standardize": ["boolean"],
@@ -535,7 +534,7 @@ class PQEstimator(NeuralMIEstimator):
         else:
             quantization = "kmeans" if self.quantization == "learned" else self.quantization
             self._codebook = _codebook_for(
-                (y - y_loc) / y_scale, self.n_bins, quantization, self._seeds[1],
+                (y - y_loc) / y_scale, self.n_bins, quantization, self._seeds.init,
                 learned=self.quantization == "learned",
             )
             self._n_codes = self._codebook.n_codes
