@@ -711,17 +711,8 @@ def _configure(est, device, random_state, verbose, labels=False):
 def _estimate_with_error(est, X, y, random_state):
     if not hasattr(est, "estimate") or not _has_standard_error(est):
         return float(est.score(X, y)), None
-    value, error = estimate_with_std(est, X, y, random_state)
+    value, error = est.estimate(X, y, return_std=True, random_state=random_state)
     return float(value), float(error)
-
-
-def estimate_with_std(est, X, y, random_state):
-    """``est.estimate(X, y, return_std=True)``; ``random_state`` seeds the jackknife's
-    random halves of an estimator that trains nothing (the others' standard error is
-    the delta method's, with nothing random in it)."""
-    if is_trained(est):
-        return est.estimate(X, y, return_std=True)
-    return est.estimate(X, y, return_std=True, random_state=random_state)
 
 
 def _has_standard_error(est):

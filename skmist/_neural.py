@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._docstrings import fill_doc
 from ._training import train
 from .base import (
-    MIEstimator, UnreliableEstimateWarning, check_dtype_range, resolve_device, resolve_dtype,
+    XY_PARAMETERS, MIEstimator, UnreliableEstimateWarning, check_dtype_range, resolve_device, resolve_dtype,
     fingerprint, same_fingerprint, user_stacklevel,
 )
 from .functional._bounds import _influence_mean, _reduce_mean, standard_error
@@ -83,11 +83,6 @@ DEVICE_PARAMETERS = """
 
 
 # The X and y of the fitted estimator's methods.
-XY_PARAMETERS = """
-    X : array-like or torch.Tensor of shape (n_samples, n_features_x)
-    y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)"""
-
-
 def fitted_attributes(*, y=True):
     """The numpydoc entries of the fitted attributes every trained estimator has, for
     :func:`~skmist._docstrings.fill_doc`; ``y``: with ``y_categories_`` (not for an
@@ -351,32 +346,8 @@ class NeuralMIEstimator(MIEstimator):
         """
         return self._checked_estimate(*self._fitted_inputs(X, y, stacklevel=2))
 
-    @fill_doc(xy=XY_PARAMETERS)
-    def estimate(self, X, y, *, return_std=False):
-        """MI estimate in nats on ``(X, y)``, and optionally its standard error.
-
-        The value is :meth:`score`'s, and so is the warning on the rows the model was
-        trained on. The standard error is the delta-method one over
-        the per-sample terms of the bound (for ratio bounds such as MINE/DV and SMILE,
-        the influence of each sample on the log of a mean): it covers the sampling
-        variability of the evaluation on these samples with the fitted model, **not**
-        the variability of training (refit with other seeds for that), and not the
-        bound's bias. A lower bound that is loose by 0.1 nats is 0.1 nats below the
-        truth whatever its standard error, so intervals of biased bounds do not cover
-        the true MI.
-
-        Parameters
-        ----------
-        {xy}
-        return_std : bool, default=False
-            Also return the standard error.
-
-        Returns
-        -------
-        float, or (float, float)
-            The estimate in nats, and its standard error when ``return_std``.
-        """
-        terms = self._sample_terms(X, y)
+    def _estimate_with_std(self, X, y, *, return_std, random_state):
+        terms = self._sample_terms(X, y, stacklevel=user_stacklevel())
         value = self._reduce_terms(terms).item()
         if not return_std:
             return value

@@ -14,7 +14,6 @@ import math
 
 import torch
 
-from ._estimate import estimate_with_std
 from .functional import _bounds
 
 __all__ = ["conservative_mi_scorer"]
@@ -110,8 +109,8 @@ def conservative_mi_scorer(estimator, X, y):
         return _dv_lower_bound(estimator, X, y, isinstance(estimator, SMILEEstimator))
     # A jackknife's halves (of an estimator that trains nothing) are drawn as the
     # estimator's own noise is: reproducible.
-    value, std_error = estimate_with_std(estimator, X, y,
-                                         estimator.get_params().get("random_state"))
+    value, std_error = estimator.estimate(
+        X, y, return_std=True, random_state=estimator.get_params().get("random_state"))
     return float(value - std_error)
 
 

@@ -16,12 +16,19 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import Tags
 from sklearn.utils.validation import check_array, check_consistent_length, validate_data
 
+from ._docstrings import fill_doc
+
 __all__ = [
     "MIEstimator", "MITags", "UnreliableEstimateWarning", "check_dtype_range", "resolve_device",
     "resolve_dtype",
 ]
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+# X and y of the methods that take fitted data (score, estimate, score_samples, ...).
+XY_PARAMETERS = """
+    X : array-like or torch.Tensor of shape (n_samples, n_features_x)
+    y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)"""
 
 
 class UnreliableEstimateWarning(UserWarning):
@@ -146,10 +153,66 @@ class MIEstimator(BaseEstimator):
     """Base class of skmist estimators: validation, devices, tags and pickling.
 
     Subclasses set the class attribute ``_mi_bound`` (see :class:`MITags`) and
-    implement ``fit`` and ``score``.
+    implement ``fit``, ``score`` and ``_estimate_with_std`` (what :meth:`estimate`
+    returns).
     """
 
     _mi_bound = "estimate"
+
+    @fill_doc(xy=XY_PARAMETERS)
+    def estimate(self, X, y, *, return_std=False, random_state=None):
+        """MI estimate in nats on ``(X, y)``, and optionally its standard error.
+
+        The value is :meth:`score`'s, and so is the warning on the rows a trained
+        model was trained on; the fitted state does not change. The standard error is
+
+        * for trained estimators (discriminative, generative, hybrid, PQ, diffusion),
+          the delta method's over the per-sample terms on these rows with the fitted
+          model (for ratio bounds such as MINE/DV and SMILE, each row's influence on
+          the log of a mean; for MINDE, the Monte-Carlo error of its time integral): the
+          evaluation's sampling variability, not training's (refit with other seeds
+          for that);
+        * for the nonparametric estimators (KSG, KDE, histograms, Gaussian, conditional
+          KSG), the delete-d jackknife (Shao and Wu, 1989) over 20 random halves of the
+          rows, drawn **without** replacement: a bootstrap resample repeats rows, and a
+          repeated point is its own nearest neighbour at distance 0, which breaks kNN
+          estimators. 20 halves cover as 30 did (KSG, 60 replicates of Gaussian 3 + 3
+          at n = 500 and Student-t 2 + 2 at n = 1000: 95 % intervals held 90 % and
+          95 % of the estimates, 88 % and 97 % with 30) at two thirds of the cost;
+        * for :class:`~skmist.BinnedEstimator`, the delta method's for the plug-in MI of
+          its fixed codebook (the standard deviation over rows of each row's
+          ``log p(a, b) / (p(a) p(b))`` over ``sqrt(n)``), which leaves out the
+          plug-in's bias (``(m_xy - m_x - m_y + 1) / 2n``) and, at MI = 0, where it is
+          near 0, the plug-in's spread of order ``m / n``;
+        * for :class:`~skmist.ChainRuleCMIEstimator` (trained inner estimators only),
+          the paired delta method's of the difference of its two terms.
+
+        None covers the estimator's bias: a lower bound loose by 0.1 nats is 0.1 nats
+        below the truth whatever its standard error, so intervals cover the true MI
+        only where the estimator is unbiased (Gaussian data with
+        :class:`~skmist.GaussianEstimator`, KSG in low dimension at moderate MI).
+
+        Parameters
+        ----------
+        {xy}
+        return_std : bool, default=False
+            Also return the standard error.
+        random_state : int, RandomState instance or None, default=None
+            Draws the jackknife's halves; the delta-method errors draw nothing and
+            ignore it.
+
+        Returns
+        -------
+        float, or (float, float)
+            The estimate in nats, and its standard error when ``return_std``.
+        """
+        return self._estimate_with_std(X, y, return_std=return_std,
+                                       random_state=random_state)
+
+    def _estimate_with_std(self, X, y, *, return_std, random_state):
+        """:meth:`estimate`'s value, or ``(value, standard error)`` with
+        ``return_std``; its warnings point at the user's line."""
+        raise NotImplementedError
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

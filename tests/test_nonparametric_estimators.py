@@ -183,5 +183,5 @@ def test_score_on_fits_data_reuses_the_estimate(cls, monkeypatch):
     est.set_params(**{first: est.get_params()[first]})  # unchanged: still reused
     est.score(x, y)
     assert len(calls) == 2
-    value, error = est.estimate(x, y, return_std=True, n_subsamples=4, random_state=0)
+    value, error = est.estimate(x, y, return_std=True, random_state=0)
     assert value == est.mi_ and error > 0

@@ -1,10 +1,13 @@
 """``estimate(X, y, return_std=True)``: standard errors that match the spread they claim."""
 
+import inspect
+
 import numpy as np
 import pytest
 import torch
 
 from skmist import BinnedEstimator, GaussianEstimator, KSGEstimator, SMILEEstimator
+from skmist.estimators import all_estimators
 
 RHO = 0.8
 TRUE_MI = -0.5 * np.log(1 - RHO**2)
@@ -70,8 +73,21 @@ def test_binned_standard_error_matches_the_spread_over_fresh_samples(quantizatio
     assert value == categorical.mi_ and 0 < error < 0.05
 
 
-def test_n_subsamples_is_checked():
-    X, y = draw(np.random.default_rng(2), 100)
+@pytest.mark.parametrize("cls", [e.cls for e in all_estimators(conditional=False)])
+def test_estimate_has_one_signature(cls):
+    """Every estimator's estimate takes the same keywords, so a caller (estimate_mi,
+    the scorer) passes random_state to any of them."""
+    signature = inspect.signature(cls.estimate)
+    assert list(signature.parameters)[:3] == ["self", "X", "y"]
+    keywords = {name: p.default for name, p in signature.parameters.items()
+                if p.kind is p.KEYWORD_ONLY}
+    assert keywords == {"return_std": False, "random_state": None}
+
+
+def test_the_jackknife_is_drawn_by_random_state():
+    X, y = draw(np.random.default_rng(2), 300)
     estimator = KSGEstimator().fit(X, y)
-    with pytest.raises(ValueError, match="n_subsamples must be an integer >= 2"):
-        estimator.estimate(X, y, return_std=True, n_subsamples=1)
+    first = estimator.estimate(X, y, return_std=True, random_state=0)
+    assert estimator.estimate(X, y, return_std=True, random_state=0) == first
+    other = estimator.estimate(X, y, return_std=True, random_state=1)
+    assert other[0] == first[0] and other[1] != first[1]

@@ -23,7 +23,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._docstrings import fill_doc
 from .._neural import NeuralMIEstimator, store_params
-from ..base import MIEstimator, _column_mask
+from ..base import MIEstimator, _column_mask, user_stacklevel
 from ..functional._bounds import standard_error
 from ..functional._conditional import _conditional_ksg_saturation
 from ..functional._neighbors import check_not_constant
@@ -380,28 +380,7 @@ class ChainRuleCMIEstimator(MIEstimator):
         given = self.conditioning_estimator_.score(_take_columns(X, self.conditioning_mask_), y)
         return float(joint - given)
 
-    def estimate(self, X, y, *, return_std=False):
-        """Conditional MI estimate in nats on ``(X, y)``, and optionally its standard error.
-
-        The value is :meth:`score`'s. The standard error (trained inner estimators
-        only) is the delta-method one of the difference: both terms are evaluated on
-        the same rows, so each row's influence on the estimate is the difference of its
-        influences on the two terms, and their correlation is accounted for. As for
-        every trained estimator it covers the evaluation's sampling variability, not
-        training's, and not the bias.
-
-        Parameters
-        ----------
-        X : array-like or torch.Tensor of shape (n_samples, n_features)
-        y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)
-        return_std : bool, default=False
-            Also return the standard error.
-
-        Returns
-        -------
-        float, or (float, float)
-            The estimate in nats, and its standard error when ``return_std``.
-        """
+    def _estimate_with_std(self, X, y, *, return_std, random_state):
         if not return_std:
             return self.score(X, y)
         check_is_fitted(self, "mi_")
@@ -415,7 +394,7 @@ class ChainRuleCMIEstimator(MIEstimator):
         X, y = self._validate_xy(X, y, reset=False)
         values, influences = [], []
         for estimator, columns in zip(terms, (X, _take_columns(X, self.conditioning_mask_))):
-            rows = estimator._sample_terms(columns, y)
+            rows = estimator._sample_terms(columns, y, stacklevel=user_stacklevel())
             values.append(estimator._reduce_terms(rows).item())
             influences.append(estimator._influence_terms(rows))
         # Paired: each row's influence on the difference is the difference of its two.

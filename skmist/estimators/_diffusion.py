@@ -881,7 +881,7 @@ class _EntropyEstimator:
         check_is_fitted(self, "model_")
         return super().score(X, None)
 
-    def estimate(self, X, y=None, *, return_std=False):
+    def estimate(self, X, y=None, *, return_std=False, random_state=None):
         """Entropy estimate of X in nats, and optionally the standard error of its
         Monte-Carlo integral on these samples (not that of training).
 
@@ -891,12 +891,14 @@ class _EntropyEstimator:
         y : None
             Ignored.
         return_std : bool, default=False
+        random_state : None
+            Ignored: the standard error draws nothing.
 
         Returns
         -------
         float, or (float, float)
         """
-        return super().estimate(X, None, return_std=return_std)
+        return super().estimate(X, None, return_std=return_std, random_state=random_state)
 
     def _validate_xy(self, X, y, *, reset):
         _reject_non_numeric_columns(X, "X")

@@ -32,7 +32,7 @@ from .._neural import (
     fitted_attributes,
     store_params,
 )
-from ..base import MIEstimator, resolve_device
+from ..base import MIEstimator, resolve_device, user_stacklevel
 from ..functional._bounds import standard_error
 from ..functional._histogram import _chance_mi, _entropy_of_counts, discrete_mi
 from ..nn import CategoricalDensity
@@ -344,38 +344,13 @@ class BinnedEstimator(_TensorData, MIEstimator):
         -------
         float
         """
-        return self._estimate_on(X, y, False, stacklevel=3)
+        return self._estimate_with_std(X, y, return_std=False, random_state=None)
 
-    @fill_doc(xy=XY_PARAMETERS)
-    def estimate(self, X, y, *, return_std=False):
-        """Plug-in MI in nats of the codes of ``(X, y)``, and optionally its standard
-        error.
-
-        The value is :meth:`score`'s. The standard error is the delta method's for the
-        plug-in MI of a fixed codebook: the standard deviation over rows of
-        ``log p(a, b) / (p(a) p(b))`` at each row's codes ``(a, b)`` (the estimate's
-        influence function), over ``sqrt(n)``. It covers the sampling variability of
-        the codes on these samples, not the quantization's bias nor the plug-in's
-        (``(m_xy - m_x - m_y + 1) / 2n``); at MI = 0 it is near 0, where the plug-in's
-        spread is of order ``m / n`` instead.
-
-        Parameters
-        ----------
-        {xy}
-        return_std : bool, default=False
-            Also return the standard error.
-
-        Returns
-        -------
-        float, or (float, float)
-        """
-        return self._estimate_on(X, y, return_std, stacklevel=3)
-
-    def _estimate_on(self, X, y, return_std, stacklevel):
+    def _estimate_with_std(self, X, y, *, return_std, random_state):
         check_is_fitted(self, "codebook_x_")
         X, y = self._validate_xy(X, y, reset=False)
         x, y = self._tensors(X, y)
-        value = self._estimate(x, y, stacklevel=stacklevel + 1)
+        value = self._estimate(x, y, stacklevel=user_stacklevel() + 1)
         if not return_std:
             return value
         codes = [torch.unique(c, dim=0, return_inverse=True)[1] for c in self._codes(x, y)]

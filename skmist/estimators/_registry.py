@@ -38,7 +38,7 @@ class EstimatorEntry:
         others (a network, codebooks), so that an honest estimate is computed on
         held-out rows. False for the nonparametric estimators (kNN, kernel, histogram,
         Gaussian), which estimate from the rows they are given and whose standard
-        error is a jackknife over random halves (``estimate`` takes a
+        error is a jackknife over random halves (drawn by ``estimate``'s
         ``random_state``).
     conditional : bool
         Whether it estimates a conditional MI I(X; y | Z) and so needs its
