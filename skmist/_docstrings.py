@@ -4,8 +4,7 @@ replaced by named sections, re-indented to the placeholder's column.
 Modules keep their shared sections as plain strings (or small functions that return
 one, where a default differs between classes) and decorate each class::
 
-    @fill_doc(parameters=_critic_parameters(standardize="quantile"),
-              attributes=_ATTRIBUTES)
+    @fill_doc(parameters=_PARAMETERS, attributes=_ATTRIBUTES)
     class SMILEEstimator(_CriticEstimator):
         '''...
 

@@ -436,13 +436,14 @@ class NeuralMIEstimator(MIEstimator):
     def _initialize(self, x, y):
         """Standardization statistics, the model and its optimizer."""
         one_hot = self.y_categories_ is not None
-        quantile = self.standardize == "quantile"
+        standardize = self._resolved_standardize()
+        quantile = standardize == "quantile"
         statistics = _Standardization(
             _quantiles(x, self._seeds.init) if quantile else None,
             # After the quantile map each column is already standard normal.
-            *_location_scale(x, self.standardize is True),
+            *_location_scale(x, standardize is True),
             _quantiles(y, self._seeds.init) if quantile and not one_hot else None,
-            *_location_scale(y, self.standardize is True and not one_hot),
+            *_location_scale(y, standardize is True and not one_hot),
         )
         # Computed and applied in float64 (_standardize); the public attributes, which
         # critic_ uses on raw inputs, are in the model's dtype.
@@ -462,6 +463,14 @@ class NeuralMIEstimator(MIEstimator):
         self.n_iter_ = 0
         self.history_ = None
         self._on_initialized()
+
+    # What standardize="auto" means, where a subclass allows it: the map measured best
+    # for its training.
+    _auto_standardize = True
+
+    def _resolved_standardize(self):
+        """``standardize``, with ``"auto"`` resolved to the class's choice."""
+        return self._auto_standardize if self.standardize == "auto" else self.standardize
 
     def _make_optimizer(self):
         # The fused kernel updates all parameters in one call: on small critics the
@@ -524,7 +533,7 @@ class NeuralMIEstimator(MIEstimator):
             isinstance(c, StrOptions) and "quantile" in c.options
             for c in self._parameter_constraints.get("standardize", [])
         )
-        if quantile_allowed and self.standardize != "quantile":
+        if quantile_allowed and self._resolved_standardize() != "quantile":
             # Measured on lognormal data: NWJ, JS, FLO and TUBA diverge at any
             # learning rate, and train with the quantile map.
             remedies.append(
@@ -634,9 +643,10 @@ def _quantiles(t, seed):
 
 
 def normal_scores(t, quantiles):
-    r"""Each column of ``t (n, d)`` through its training CDF (piecewise linear between
-    ``quantiles (m, d)``) and the standard normal quantile function; ``quantiles=None``
-    returns ``t``.
+    r"""Each column of ``t (..., d)`` through its training CDF (piecewise linear
+    between ``quantiles (m, d)``) and the standard normal quantile function;
+    ``quantiles=None`` returns ``t``. Leading dimensions are rows, so a critic on raw
+    inputs broadcasts (``critic_(x[:, None], y[None])``) as it does standardized.
 
     MI is invariant under an invertible map of each coordinate, so this marginal
     ("copula") transform leaves it unchanged while it removes heavy tails and skew,
@@ -652,6 +662,8 @@ def normal_scores(t, quantiles):
     m = quantiles.shape[0]
     if m < 2:
         return torch.zeros_like(t)
+    if t.ndim != 2:
+        return normal_scores(t.reshape(-1, t.shape[-1]), quantiles).reshape(t.shape)
     columns, values = quantiles.T.contiguous(), t.T.contiguous()
     levels = []
     # Searching from the left and from the right and averaging, as scikit-learn does,

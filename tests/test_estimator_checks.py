@@ -6,7 +6,7 @@ from sklearn.linear_model import LinearRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import skmist
-from conftest import FAST_CRITIC, INIT_PARAMS, expected_failed_checks, fast_instance
+from conftest import INIT_PARAMS, expected_failed_checks, fast_instance
 from skmist.estimators import all_estimators
 from skmist.estimators._registry import FAMILIES, entry_of, is_trained
 
@@ -15,9 +15,6 @@ ENTRIES = all_estimators()
 # The checks fit 10-30 rows, where every estimate has a standard error above the
 # warning threshold: the warning is right there and not what these checks test.
 pytestmark = pytest.mark.filterwarnings("ignore::skmist.UnreliableEstimateWarning")
-
-# The critics' fast parameters (tests/test_properties.py imports this name).
-FAST = FAST_CRITIC
 
 
 @parametrize_with_checks([fast_instance(entry.cls) for entry in ENTRIES],

@@ -179,16 +179,23 @@ def _check_dims(dim_x, dim_y):
 
 
 def _scatter_matrix(matrix, dim_x, name):
-    """``matrix`` as a float64 array and its size d, checked as the (d, d) symmetric
-    positive definite scatter of an (X, Y) whose first ``dim_x`` coordinates are X."""
+    """``matrix`` as a float64 array, checked as the (d, d) symmetric positive definite
+    scatter of an (X, Y) whose first ``dim_x`` coordinates are X."""
     matrix = np.asarray(matrix, dtype=np.float64)
-    d = matrix.shape[0]
-    _check_dims(dim_x, d - dim_x)
+    _check_dims(dim_x, matrix.shape[0] - dim_x)
     if not np.allclose(matrix, matrix.T):
         raise ValueError(f"{name} must be symmetric")
     if np.linalg.eigvalsh(matrix).min() <= 0:
         raise ValueError(f"{name} must be positive definite")
-    return matrix, d
+    return matrix
+
+
+def _elliptical_task(name, default_name, scatter, dim_x, **task):
+    """The Task of an (X, Y) with the given scatter matrix, X its first ``dim_x``
+    coordinates; named ``name`` or else ``default_name`` formatted with dim_x, dim_y."""
+    dim_y = scatter.shape[0] - dim_x
+    return Task(name=name or default_name.format(dim_x, dim_y), dim_x=int(dim_x),
+                dim_y=int(dim_y), **task)
 
 
 def multinormal(covariance, dim_x, *, name=None):
@@ -206,13 +213,10 @@ def multinormal(covariance, dim_x, *, name=None):
     -------
     Task
     """
-    covariance, d = _scatter_matrix(covariance, dim_x, "covariance")
-    return Task(
-        name=name or f"multinormal-{dim_x}-{d - dim_x}",
-        dim_x=int(dim_x), dim_y=int(d - dim_x),
-        mi=multinormal_mi(covariance, dim_x),
-        sampler=_Normal(covariance),
-        params={"covariance": covariance},
+    covariance = _scatter_matrix(covariance, dim_x, "covariance")
+    return _elliptical_task(
+        name, "multinormal-{}-{}", covariance, dim_x, mi=multinormal_mi(covariance, dim_x),
+        sampler=_Normal(covariance), params={"covariance": covariance},
     )
 
 
@@ -321,12 +325,10 @@ def student_t(dispersion, dim_x, df, *, name=None):
     -------
     Task
     """
-    dispersion, d = _scatter_matrix(dispersion, dim_x, "dispersion")
-    return Task(
-        name=name or f"student-{dim_x}-{d - dim_x}-{df}",
-        dim_x=int(dim_x), dim_y=int(d - dim_x),
-        mi=student_t_mi(dispersion, dim_x, df),
-        sampler=_StudentT(dispersion, df),
+    dispersion = _scatter_matrix(dispersion, dim_x, "dispersion")
+    return _elliptical_task(
+        name, f"student-{{}}-{{}}-{df}", dispersion, dim_x,
+        mi=student_t_mi(dispersion, dim_x, df), sampler=_StudentT(dispersion, df),
         params={"dispersion": dispersion, "df": df},
     )
 

@@ -14,7 +14,7 @@ from sklearn.utils._param_validation import Interval, Options
 from .._docstrings import fill_doc
 from .._neural import store_params
 from ..functional import _bounds
-from ._critic import _ATTRIBUTES, _CriticEstimator, _critic_parameters
+from ._critic import _ATTRIBUTES, _CriticEstimator, _PARAMETERS
 
 __all__ = [
     "AlphaTUBAEstimator",
@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 
-@fill_doc(parameters=_critic_parameters(standardize=True), attributes=_ATTRIBUTES)
+@fill_doc(parameters=_PARAMETERS, attributes=_ATTRIBUTES)
 class NWJEstimator(_CriticEstimator):
     """MI lower bound of Nguyen, Wainwright and Jordan (NWJ, f-divergence).
 
@@ -74,7 +74,7 @@ class NWJEstimator(_CriticEstimator):
     _bound = _bounds.NWJ
 
 
-@fill_doc(parameters=_critic_parameters(standardize=True), attributes=_ATTRIBUTES)
+@fill_doc(parameters=_PARAMETERS, attributes=_ATTRIBUTES)
 class MINEEstimator(_CriticEstimator):
     """MINE: the Donsker-Varadhan bound with a moving-average gradient correction.
 
@@ -135,7 +135,7 @@ class MINEEstimator(_CriticEstimator):
         validation_fraction=0.2,
         n_iter_no_change=300,
         tol=0.0,
-        standardize=True,
+        standardize="auto",
         discrete_target="auto",
         device="auto",
         dtype="float32",
@@ -159,7 +159,7 @@ class MINEEstimator(_CriticEstimator):
         return _bounds.mine(positive, negative, log_running_mean=self._log_running_mean)
 
 
-@fill_doc(parameters=_critic_parameters(standardize=True), attributes=_ATTRIBUTES)
+@fill_doc(parameters=_PARAMETERS, attributes=_ATTRIBUTES)
 class InfoNCEEstimator(_CriticEstimator):
     """InfoNCE (contrastive predictive coding) lower bound on MI.
 
@@ -199,9 +199,10 @@ class InfoNCEEstimator(_CriticEstimator):
     """
 
     _bound = _bounds.INFONCE
+    _auto_standardize = "quantile"
 
 
-@fill_doc(parameters=_critic_parameters(standardize=True), attributes=_ATTRIBUTES)
+@fill_doc(parameters=_PARAMETERS, attributes=_ATTRIBUTES)
 class TUBAEstimator(_CriticEstimator):
     """TUBA: NWJ with a learned baseline ``a(x)`` that absorbs the partition function.
 
@@ -240,7 +241,7 @@ class TUBAEstimator(_CriticEstimator):
     _bound = _bounds.TUBA
 
 
-@fill_doc(parameters=_critic_parameters(standardize=True), attributes=_ATTRIBUTES)
+@fill_doc(parameters=_PARAMETERS, attributes=_ATTRIBUTES)
 class AlphaTUBAEstimator(_CriticEstimator):
     """The interpolated bound I_alpha between InfoNCE (alpha=1) and TUBA (alpha=0).
 
@@ -282,6 +283,7 @@ class AlphaTUBAEstimator(_CriticEstimator):
     """
 
     _bound = _bounds.ALPHA_TUBA
+    _auto_standardize = "quantile"
     _parameter_constraints = {
         **_CriticEstimator._parameter_constraints,
         "alpha": [Interval(Real, 0, 1, closed="both")],
@@ -302,7 +304,7 @@ class AlphaTUBAEstimator(_CriticEstimator):
         validation_fraction=0.2,
         n_iter_no_change=300,
         tol=0.0,
-        standardize=True,
+        standardize="auto",
         discrete_target="auto",
         device="auto",
         dtype="float32",
@@ -313,7 +315,7 @@ class AlphaTUBAEstimator(_CriticEstimator):
         store_params(self, locals())
 
 
-@fill_doc(parameters=_critic_parameters(standardize=True), attributes=_ATTRIBUTES)
+@fill_doc(parameters=_PARAMETERS, attributes=_ATTRIBUTES)
 class JSEstimator(_CriticEstimator):
     """Critic trained with the Jensen-Shannon (f-GAN) objective, scored with NWJ.
 
@@ -355,7 +357,7 @@ class JSEstimator(_CriticEstimator):
     _bound = _bounds.JS
 
 
-@fill_doc(parameters=_critic_parameters(standardize=True), attributes=_ATTRIBUTES)
+@fill_doc(parameters=_PARAMETERS, attributes=_ATTRIBUTES)
 class SMILEEstimator(_CriticEstimator):
     """SMILE: a Jensen-Shannon-trained critic scored by the clipped DV estimate.
 
@@ -399,6 +401,7 @@ class SMILEEstimator(_CriticEstimator):
     """
 
     _bound = _bounds.SMILE
+    _auto_standardize = "quantile"
     _parameter_constraints = {
         **_CriticEstimator._parameter_constraints,
         # inf (no clipping) is documented: the DV estimate of a JS-trained critic.
@@ -420,7 +423,7 @@ class SMILEEstimator(_CriticEstimator):
         validation_fraction=0.2,
         n_iter_no_change=300,
         tol=0.0,
-        standardize=True,
+        standardize="auto",
         discrete_target="auto",
         device="auto",
         dtype="float32",
@@ -431,7 +434,7 @@ class SMILEEstimator(_CriticEstimator):
         store_params(self, locals())
 
 
-@fill_doc(parameters=_critic_parameters(standardize=True), attributes=_ATTRIBUTES)
+@fill_doc(parameters=_PARAMETERS, attributes=_ATTRIBUTES)
 class FLOEstimator(_CriticEstimator):
     """FLO: the Fenchel-Legendre optimization lower bound, with no log(K) cap.
 
