@@ -159,9 +159,11 @@ class NeuralMIEstimator(MIEstimator):
         ``None`` trains ``max_iter`` steps.
     tol : float, default=0.0
         Improvement of the smoothed validation score that resets the patience.
-    standardize : bool or "quantile", default=True
-        Centre and scale X and y with training statistics; ``"quantile"`` maps
-        each column through its training CDF to normal scores instead.
+    standardize : bool, "quantile" or "auto", default="auto"
+        True centres and scales X and y with training statistics; ``"quantile"``
+        maps each column through its training CDF to normal scores instead.
+        ``"auto"`` is the class attribute ``_auto_standardize`` (True here), the
+        choice measured best for each estimator.
     discrete_target : bool or "auto", default="auto"
         Treat y as categorical (one-hot). ``"auto"`` does so for strings, booleans
         and categoricals.
@@ -197,7 +199,7 @@ class NeuralMIEstimator(MIEstimator):
         "validation_fraction": [Interval(Real, 0, 1, closed="left")],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), None],
         "tol": [Interval(Real, 0, None, closed="left")],
-        "standardize": ["boolean", StrOptions({"quantile"})],
+        "standardize": ["boolean", StrOptions({"quantile", "auto"})],
         "discrete_target": ["boolean", StrOptions({"auto"})],
         "device": [str],
         "dtype": [StrOptions({"float32", "float64"})],
@@ -215,7 +217,7 @@ class NeuralMIEstimator(MIEstimator):
         validation_fraction=0.2,
         n_iter_no_change=300,
         tol=0.0,
-        standardize=True,
+        standardize="auto",
         discrete_target="auto",
         device="auto",
         dtype="float32",
@@ -464,8 +466,8 @@ class NeuralMIEstimator(MIEstimator):
         self.history_ = None
         self._on_initialized()
 
-    # What standardize="auto" means, where a subclass allows it: the map measured best
-    # for its training.
+    # What standardize="auto" means: the map measured best for the estimator. A class
+    # changes it here, so that the public default ("auto") stays as it improves.
     _auto_standardize = True
 
     def _resolved_standardize(self):

@@ -184,7 +184,6 @@ class _CriticEstimator(NeuralMIEstimator):
         **_CRITIC_CONSTRAINTS,
         "hidden_dims": [tuple, list],
         "activation": [str],
-        "standardize": ["boolean", StrOptions({"quantile", "auto"})],
     }
     _bound = None
 

@@ -100,15 +100,16 @@ verbose : bool, default=False
 
 
 def _parameters(*, standardize, times=True, discrete_target=None):
-    """The parameters section of a diffusion estimator: ``standardize`` is
-    ``"quantile"`` (MI estimators) or ``True`` (entropy, which the quantile map would
-    change); ``times``: whether ``importance_sampling`` is a parameter;
+    """The parameters section of a diffusion estimator: ``standardize`` is what
+    ``"auto"`` means, ``"quantile"`` (MI estimators) or ``True`` (entropy, which the
+    quantile map would change); ``times``: whether ``importance_sampling`` is a parameter;
     ``discrete_target``: its description, where it is a parameter."""
     if standardize == "quantile":
-        standardize = ('standardize : bool or "quantile", default="quantile"'
-                       + _STANDARDIZE + _QUANTILE)
+        standardize = ('standardize : bool, "quantile" or "auto", default="auto"'
+                       + _STANDARDIZE + _QUANTILE + ' ``"auto"`` is ``"quantile"``.')
     else:
-        standardize = f"standardize : bool, default={standardize}" + _STANDARDIZE
+        standardize = ('standardize : bool or "auto", default="auto"' + _STANDARDIZE
+                       + " ``\"auto\"`` does (the quantile map would change the entropy).")
     sections = [
         _TIMES if times else None,
         _TRAINING,
@@ -430,6 +431,8 @@ class MINDEEstimator(_DiffusionEstimator):
         "sigma": [Interval(Real, 0, None, closed="neither"), None],
         "baseline": [StrOptions({"gaussian", "standard"})],
     }
+    # Heavy tails (a Cauchy column) otherwise swamp the diffusion.
+    _auto_standardize = "quantile"
 
     def __init__(
         self,
@@ -448,7 +451,7 @@ class MINDEEstimator(_DiffusionEstimator):
         validation_fraction=0.1,
         n_iter_no_change=None,
         tol=0.0,
-        standardize="quantile",
+        standardize="auto",
         discrete_target="auto",
         device="auto",
         dtype="float32",
@@ -791,7 +794,7 @@ class MMGEstimator(MINDEEstimator):
         validation_fraction=0.1,
         n_iter_no_change=None,
         tol=0.0,
-        standardize="quantile",
+        standardize="auto",
         discrete_target="auto",
         device="auto",
         dtype="float32",
@@ -988,7 +991,7 @@ class MINDEEntropy(_EntropyEstimator, _DiffusionEstimator):
         **_DiffusionEstimator._parameter_constraints,
         "sigma": [Interval(Real, 0, None, closed="neither")],
         # An entropy is not invariant under the quantile map.
-        "standardize": ["boolean"],
+        "standardize": ["boolean", StrOptions({"auto"})],
     }
     _parameter_constraints.pop("discrete_target")
 
@@ -1007,7 +1010,7 @@ class MINDEEntropy(_EntropyEstimator, _DiffusionEstimator):
         validation_fraction=0.1,
         n_iter_no_change=None,
         tol=0.0,
-        standardize=True,
+        standardize="auto",
         device="auto",
         dtype="float32",
         random_state=None,

@@ -59,9 +59,10 @@ _PARAMETERS += OPTIMISATION_PARAMETERS + """
     tol : float, default=0.0
         Improvement (nats per sample) of the smoothed held-out log-likelihood that
         resets the patience.
-    standardize : bool, default=True
-        Centre and scale X and y with training statistics. MI is invariant to it; the
-        densities are fitted to the scaled data and reported for the raw data.
+    standardize : bool or "auto", default="auto"
+        Centre and scale X and y with training statistics (``"auto"`` does). MI is
+        invariant to it; the densities are fitted to the scaled data and reported for
+        the raw data.
     discrete_target : bool or "auto", default="auto"
         Treat y as categorical (one-hot, modelled by a classifier). ``"auto"`` does so
         for strings, booleans and categoricals."""
@@ -136,7 +137,7 @@ class _DensityEstimator(NeuralMIEstimator):
         **NeuralMIEstimator._parameter_constraints,
         # No "quantile": the densities are reported for the raw data (the scorer of
         # the conditional log-likelihood), through the Jacobian of a linear map.
-        "standardize": ["boolean"],
+        "standardize": ["boolean", StrOptions({"auto"})],
         "density": [StrOptions(set(DENSITIES))],
         "covariance": [StrOptions({"full", "diag"})],
         "n_components": [Interval(Integral, 1, None, closed="left")],
@@ -162,7 +163,7 @@ class _DensityEstimator(NeuralMIEstimator):
         validation_fraction=0.2,
         n_iter_no_change=300,
         tol=0.0,
-        standardize=True,
+        standardize="auto",
         discrete_target="auto",
         device="auto",
         dtype="float32",
@@ -371,7 +372,7 @@ class BAEstimator(_DensityEstimator):
         validation_fraction=0.2,
         n_iter_no_change=300,
         tol=0.0,
-        standardize=True,
+        standardize="auto",
         discrete_target="auto",
         device="auto",
         dtype="float32",
@@ -612,7 +613,7 @@ class _ContrastiveDensityEstimator(_DensityEstimator):
         validation_fraction=0.2,
         n_iter_no_change=300,
         tol=0.0,
-        standardize=True,
+        standardize="auto",
         discrete_target="auto",
         device="auto",
         dtype="float32",

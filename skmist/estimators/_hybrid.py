@@ -115,7 +115,7 @@ class HybridEstimator(_DensityEstimator):
         validation_fraction=0.2,
         n_iter_no_change=300,
         tol=0.0,
-        standardize=True,
+        standardize="auto",
         discrete_target="auto",
         device="auto",
         dtype="float32",

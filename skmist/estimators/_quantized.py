@@ -417,8 +417,8 @@ class PQEstimator(NeuralMIEstimator):
         ``tol`` for this many steps; ``None`` trains ``max_iter`` steps.
     tol : float, default=0.0
         Improvement in nats that resets the patience.
-    standardize : bool, default=True
-        Centre and scale X and y with training statistics.
+    standardize : bool or "auto", default="auto"
+        Centre and scale X and y with training statistics (``"auto"`` does).
     discrete_target : bool or "auto", default="auto"
         Treat y as categorical (its categories are its codes).
     {device}
@@ -464,7 +464,7 @@ class PQEstimator(NeuralMIEstimator):
     _mi_bound = "lower"
     _parameter_constraints = {
         **NeuralMIEstimator._parameter_constraints,
-        "standardize": ["boolean"],
+        "standardize": ["boolean", StrOptions({"auto"})],
         "n_bins": [Interval(Integral, 1, None, closed="left")],
         "quantization": [StrOptions({*QUANTIZATIONS, "learned"})],
         "temperature": [Interval(Real, 0, None, closed="neither")],
@@ -487,7 +487,7 @@ class PQEstimator(NeuralMIEstimator):
         validation_fraction=0.2,
         n_iter_no_change=300,
         tol=0.0,
-        standardize=True,
+        standardize="auto",
         discrete_target="auto",
         device="auto",
         dtype="float32",
@@ -502,7 +502,7 @@ class PQEstimator(NeuralMIEstimator):
         # The codebook must exist before the classifier (its size is the number of
         # codes), so it is fitted here, on the standardized training rows.
         one_hot = self.y_categories_ is not None
-        y_loc, y_scale = _location_scale(y, self.standardize and not one_hot)
+        y_loc, y_scale = _location_scale(y, self._resolved_standardize() and not one_hot)
         if one_hot:
             self._codebook = None
             self._n_codes = y.shape[1]
