@@ -32,7 +32,6 @@ from ._quantized import _DATA_ATTRIBUTES
 from ._nonparametric import (
     _ATTRIBUTES,
     _KSG_SEARCH_PARAMETERS,
-    KSGEstimator,
     _KSGDiagnostics,
     _KSGFamily,
     _NonparametricEstimator,
@@ -221,17 +220,15 @@ class ConditionalKSGEstimator(_KSGFamily):
         if not discrete_y:
             check_not_constant(y, "y")
         # KSGEstimator's preprocessing, in its order: X's continuous columns, then y.
-        preprocessing = KSGEstimator(n_neighbors=self.n_neighbors, scale=self.scale,
-                                     noise=self.noise)
-        tied, n_distinct, drowned = preprocessing._ties_and_drowning(
+        tied, n_distinct, drowned = self._ties_and_drowning(
             x, y, continuous, discrete_y,
             count_ties=not (discrete_y or self.discrete_conditioning),
         )
         rng = check_random_state(self.random_state)
         x = x.clone()
-        x[:, continuous] = preprocessing._jitter(x[:, continuous], rng)
+        x[:, continuous] = self._jitter(x[:, continuous], rng)
         if not discrete_y:
-            y = preprocessing._jitter(y, rng)
+            y = self._jitter(y, rng)
         mi, saturated = _conditional_ksg_saturation(
             x[:, ~mask], y, x[:, mask], self.n_neighbors,
             discrete_target=discrete_y,

@@ -326,6 +326,47 @@ class _KSGFamily(_NonparametricEstimator):
         _warn_if_ksg_unreliable(self, value, diagnostics, stacklevel + 1)
         return value
 
+    def _without_noise(self):
+        """Whether the continuous columns go unjittered: Gao et al.'s mixed estimate
+        (``KSGEstimator(mixed=True)``) needs the ties that the noise would break."""
+        return getattr(self, "mixed", False)
+
+    def _jitter(self, t, rng):
+        """scikit-learn's preprocessing of continuous columns: scale, then noise (none
+        with ``mixed``)."""
+        noise = 0.0 if self._without_noise() else self.noise
+        return F.ksg_jitter(t, noise, scale=self.scale, random_state=rng)
+
+    def _ties_and_drowning(self, x, y, continuous, discrete_y, count_ties):
+        """``(tied, n_distinct, drowned)`` of (x, y) before jitter: the share of samples
+        repeated more than k times (when ``count_ties``, else 0), the number of distinct
+        samples, and the continuous columns whose jitter dwarfs their spread."""
+        _, inverse, copies = torch.unique(_joint_rows(x, y), dim=0, return_inverse=True,
+                                          return_counts=True)
+        tied = 0.0
+        if count_ties:
+            tied = float((copies[inverse] > self.n_neighbors).sum()) / x.shape[0]
+        drowned = [f"X column {j}" for j in np.flatnonzero(
+            continuous.cpu().numpy())[self._drowned_by_jitter(x[:, continuous]).cpu().numpy()]]
+        if not discrete_y:
+            drowned += ["y" + (f" column {j}" if y.shape[1] > 1 else "") for j in
+                        np.flatnonzero(self._drowned_by_jitter(y).cpu().numpy())]
+        return tied, len(copies), drowned
+
+    def _drowned_by_jitter(self, t):
+        """Columns whose jitter is more than a fifth of their spread: scikit-learn
+        scales it with the mean of |t|, so a common offset 2e9 times the spread or more
+        makes the jitter swamp the data (at 1e12, 100 times the spread)."""
+        if self.noise == 0 or self._without_noise() or t.shape[1] == 0 \
+                or self.scale == "quantile":
+            # Normal scores are O(1) whatever the data's offset and spread.
+            return torch.zeros(t.shape[1], dtype=torch.bool)
+        std = column_std(t)
+        spread = torch.where(std > 0, std, torch.ones_like(std))
+        scaled = t / spread if self.scale else t
+        amplitude = jitter_amplitude(scaled, self.noise)
+        return amplitude > 0.2 * (1.0 if self.scale else std)
+
 
 @fill_doc(search=_KSG_SEARCH_PARAMETERS, attributes=_ATTRIBUTES)
 class KSGEstimator(_KSGFamily):
@@ -452,12 +493,6 @@ class KSGEstimator(_KSGFamily):
         return _column_mask(flags, n_features, "discrete_features",
                             kinds="a bool, a boolean mask or integer column indices")
 
-    def _jitter(self, t, rng):
-        """scikit-learn's preprocessing of continuous columns: scale, then noise (none
-        with ``mixed``)."""
-        return F.ksg_jitter(t, 0.0 if self.mixed else self.noise, scale=self.scale,
-                            random_state=rng)
-
     def _compute(self, X, y):
         """``(estimate, _KSGDiagnostics)``: the share of samples with least marginal
         counts (see ``functional._ksg._ksg_saturation``) for continuous X and y (0
@@ -492,36 +527,6 @@ class KSGEstimator(_KSGFamily):
         else:
             mi, saturated = _ksg_saturation(x, y, k, self.variant, **opts)
         return float(mi), _KSGDiagnostics(saturated, tied, x.shape[0], n_distinct, drowned)
-
-    def _ties_and_drowning(self, x, y, continuous, discrete_y, count_ties):
-        """``(tied, n_distinct, drowned)`` of (x, y) before jitter: the share of samples
-        repeated more than k times (when ``count_ties``, else 0), the number of distinct
-        samples, and the continuous columns whose jitter dwarfs their spread."""
-        _, inverse, copies = torch.unique(_joint_rows(x, y), dim=0, return_inverse=True,
-                                          return_counts=True)
-        tied = 0.0
-        if count_ties:
-            tied = float((copies[inverse] > self.n_neighbors).sum()) / x.shape[0]
-        drowned = [f"X column {j}" for j in np.flatnonzero(
-            continuous.cpu().numpy())[self._drowned_by_jitter(x[:, continuous]).cpu().numpy()]]
-        if not discrete_y:
-            drowned += ["y" + (f" column {j}" if y.shape[1] > 1 else "") for j in
-                        np.flatnonzero(self._drowned_by_jitter(y).cpu().numpy())]
-        return tied, len(copies), drowned
-
-    def _drowned_by_jitter(self, t):
-        """Columns whose jitter is more than a fifth of their spread: scikit-learn
-        scales it with the mean of |t|, so a common offset 2e9 times the spread or more
-        makes the jitter swamp the data (at 1e12, 100 times the spread)."""
-        if self.noise == 0 or self.mixed or t.shape[1] == 0 or self.scale == "quantile":
-            # Normal scores are O(1) whatever the data's offset and spread.
-            return torch.zeros(t.shape[1], dtype=torch.bool)
-        std = column_std(t)
-        spread = torch.where(std > 0, std, torch.ones_like(std))
-        scaled = t / spread if self.scale else t
-        amplitude = jitter_amplitude(scaled, self.noise)
-        return amplitude > 0.2 * (1.0 if self.scale else std)
-
 
 @fill_doc(device=_device_parameter("auto"), attributes=_ATTRIBUTES)
 class KDEEstimator(_NonparametricEstimator):
