@@ -59,6 +59,11 @@ def test_small_budget_accuracy(name, d, mi):
 #                InfoNCE -0.072 (0.009), FLO -0.232 (0.006), MINE -0.77 (0.10),
 #                TUBA -0.73 (0.16), NWJ -0.82 (0.31); JS unusable (scores of -0.7 to
 #                -4e9 nats, flagged by UnreliableEstimateWarning, tested elsewhere).
+# SMILE, InfoNCE and AlphaTUBA remeasured on their quantile default (standardize="auto"):
+#   SMILE     -0.014 (0.011), -0.033 (0.006), -0.030 (0.026), -0.007 (0.076)
+#   InfoNCE   -0.018 (0.008), -0.027 (0.008), -0.123 (0.026), -0.075 (0.011)
+#   AlphaTUBA -0.016 (0.004), -0.024 (0.008), -0.067 (0.026), -0.077 (0.023)
+# (in the order above); their tolerances are the larger of the two measurements'.
 # The exp(critic) term of NWJ, TUBA and DV has a variance that makes these bounds
 # hard to train on a sharp 1-D ridge; SMILE, InfoNCE and AlphaTUBA avoid it.
 # Tolerance below the truth: |mean| + 3 sd, rounded up, at least 0.05.
@@ -71,9 +76,9 @@ BELOW_DEFAULT = {
         "InfoNCEEstimator": 0.21, "JSEstimator": 2.0,
     },
     (1, 2.0): {
-        "SMILEEstimator": 0.21, "FLOEstimator": 0.25, "AlphaTUBAEstimator": 0.10,
+        "SMILEEstimator": 0.24, "FLOEstimator": 0.25, "AlphaTUBAEstimator": 0.15,
         "TUBAEstimator": 1.22, "MINEEstimator": 1.07, "NWJEstimator": 1.76,
-        "InfoNCEEstimator": 0.10, "JSEstimator": None,
+        "InfoNCEEstimator": 0.11, "JSEstimator": None,
     },
 }
 
