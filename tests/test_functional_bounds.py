@@ -215,7 +215,7 @@ def test_each_estimator_scores_with_its_record(cls):
     X, Y = gaussian_pair(200, 1, 0.5, seed=1)
     x, y = est._fitted_inputs(X, Y)
     n = x.shape[0]
-    index = _ShiftedNegatives(n, est.n_negatives, est._cpu_generator(3), x.device)(0, n)
+    index = _ShiftedNegatives(n, est.n_negatives, est._cpu_generator("evaluation"), x.device)(0, n)
     model = est.model_
     with torch.inference_mode():
         critic = model["critic"]
