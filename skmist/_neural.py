@@ -20,8 +20,8 @@ from sklearn.utils.validation import check_is_fitted
 from ._docstrings import fill_doc
 from ._training import train
 from .base import (
-    XY_PARAMETERS, MIEstimator, UnreliableEstimateWarning, check_dtype_range, resolve_device, resolve_dtype,
-    fingerprint, same_fingerprint, user_stacklevel,
+    XY_PARAMETERS, MIEstimator, UnreliableEstimateWarning, check_dtype_range, resolve_device,
+    resolve_dtype, fingerprint, same_fingerprint, user_stacklevel,
 )
 from .functional._bounds import _influence_mean, _reduce_mean, standard_error
 
@@ -82,7 +82,6 @@ DEVICE_PARAMETERS = """
         Floating point type of the model and data."""
 
 
-# The X and y of the fitted estimator's methods.
 def fitted_attributes(*, y=True):
     """The numpydoc entries of the fitted attributes every trained estimator has, for
     :func:`~skmist._docstrings.fill_doc`; ``y``: with ``y_categories_`` (not for an

@@ -73,7 +73,7 @@ def test_binned_standard_error_matches_the_spread_over_fresh_samples(quantizatio
     assert value == categorical.mi_ and 0 < error < 0.05
 
 
-@pytest.mark.parametrize("cls", [e.cls for e in all_estimators(conditional=False)])
+@pytest.mark.parametrize("cls", [entry.cls for entry in all_estimators()])
 def test_estimate_has_one_signature(cls):
     """Every estimator's estimate takes the same keywords, so a caller (estimate_mi,
     the scorer) passes random_state to any of them."""

@@ -333,8 +333,11 @@ FLO = Bound(
 
 # --- public bounds ------------------------------------------------------------------
 
+# What the bounds of a score matrix return.
+_RETURNS = returns_nats(of="``scores``", dtype="its dtype")
 
-@fill_doc(returns=returns_nats(of="``scores``", dtype="its dtype"))
+
+@fill_doc(returns=_RETURNS)
 def nwj(scores, negative=None):
     r"""Nguyen-Wainwright-Jordan (f-divergence) lower bound on MI.
 
@@ -362,7 +365,7 @@ def nwj(scores, negative=None):
     return NWJ.value(*_as_pairs(scores, negative))
 
 
-@fill_doc(returns=returns_nats(of="``scores``", dtype="its dtype"))
+@fill_doc(returns=_RETURNS)
 def dv(scores, negative=None):
     r"""Donsker-Varadhan lower bound on MI, as used by MINE.
 
@@ -420,7 +423,7 @@ def mine(scores, negative=None, log_running_mean=None):
     return _with_gradient_of(value, surrogate)
 
 
-@fill_doc(returns=returns_nats(of="``scores``", dtype="its dtype"))
+@fill_doc(returns=_RETURNS)
 def infonce(scores, negative=None):
     r"""InfoNCE (contrastive predictive coding) lower bound on MI.
 
@@ -446,7 +449,7 @@ def infonce(scores, negative=None):
     return INFONCE.value(*_as_pairs(scores, negative))
 
 
-@fill_doc(returns=returns_nats(of="``scores``", dtype="its dtype"))
+@fill_doc(returns=_RETURNS)
 def tuba(scores, negative=None, log_baseline=None):
     r"""Tractable unnormalized Barber-Agakov (TUBA) lower bound on MI.
 
@@ -476,7 +479,7 @@ def tuba(scores, negative=None, log_baseline=None):
     return TUBA.value(positive, negative, log_baseline)
 
 
-@fill_doc(returns=returns_nats(of="``scores``", dtype="its dtype"))
+@fill_doc(returns=_RETURNS)
 def alpha_tuba(scores, negative=None, log_baseline=None, alpha=0.5):
     r"""The interpolated bound :math:`I_\alpha` between InfoNCE and TUBA.
 
@@ -569,7 +572,7 @@ def smile(scores, negative=None, tau=5.0):
     return SMILE.objective(*_as_pairs(scores, negative), tau=tau)
 
 
-@fill_doc(returns=returns_nats(of="``scores``", dtype="its dtype"))
+@fill_doc(returns=_RETURNS)
 def flo(scores, negative=None, log_partition=None):
     r"""FLO: the Fenchel-Legendre optimization lower bound on MI.
 
