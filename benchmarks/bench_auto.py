@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    python benchmarks/bench_auto.py cases                # ~5 min on 2 cores
+    python benchmarks/bench_auto.py cases --out /tmp/auto-cases   # ~5 min on 2 cores
     /tmp/benchenv/bin/python benchmarks/bench_auto.py suite --out /tmp/auto-suite
     python benchmarks/bench_auto.py suite --quick        # 6 tasks, 2 seeds of nothing else
 
@@ -29,7 +29,8 @@ skmist alone and prints no time ratio.)
    mixtures whose components cancel in the covariance, integer-valued features, MI of
    5-6 nats in 5-10 dimensions, and small samples (n = 300-1500). Each row says
    whether the estimate is within tolerance and whether it came with a caveat
-   (``MIResult.caveats``): a case is acceptable when it is right or warned.
+   (``MIResult.caveats``): a case is acceptable when it is right or warned. The
+   markdown table goes to ``OUT/cases.md``.
 """
 
 import argparse
@@ -252,7 +253,7 @@ def cases(seed):
     return out
 
 
-def run_cases(seed):
+def run_cases(out, seed):
     rows = ["| case | true MI | estimate | estimator | within tolerance | caveats | "
             "right or warned | time (s) |", "|---|---:|---:|---|---|---:|---|---:|"]
     for name, x, y, truth in cases(seed):
@@ -265,7 +266,9 @@ def run_cases(seed):
             f"{'yes' if ok or result['caveats'] else '**no**'} | "
             f"{result['seconds']:.1f} |")
         print(rows[-1], flush=True)
-    print("\n".join(rows))
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "cases.md"), "w") as table:
+        table.write("\n".join(rows) + "\n")
 
 
 def main(argv=None):
@@ -279,7 +282,7 @@ def main(argv=None):
     if args.what == "suite":
         run_suite(args.out, args.seed, args.quick)
     else:
-        run_cases(args.seed)
+        run_cases(args.out, args.seed)
 
 
 if __name__ == "__main__":
