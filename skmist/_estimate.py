@@ -155,8 +155,9 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
     data : array-like, DataFrame, dict, tuple or torch DataLoader
         One of:
 
-        * X, an array, DataFrame or tensor of shape (n_samples, n_features_x), with
-          the target values in ``y`` (``estimate_mi(X, y)``), or the pair ``(X, y)``;
+        * X, an array, DataFrame or tensor of shape (n_samples, n_features_x) (or
+          (n_samples,), one variable), with the target values in ``y``
+          (``estimate_mi(X, y)``), or the pair ``(X, y)``;
         * a DataFrame whose columns ``x`` and ``y`` name;
         * a dict of arrays (1-D or 2-D, the same length) whose keys ``x`` and ``y``
           name; several keys are stacked column-wise;
@@ -445,7 +446,7 @@ def _below_cheap_estimates(est, X, Y, value, error, random_state):
     from .functional import gaussian_mi, gaussian_mi_bias, rank_normal_scores
 
     try:
-        x, y = (torch.as_tensor(np.asarray(a, dtype=np.float64)) if not isinstance(
+        x, y = (torch.as_tensor(np.array(a, dtype=np.float64)) if not isinstance(
             a, torch.Tensor) else a.detach().cpu().double() for a in (X, Y))
     except (TypeError, ValueError):  # labels or other non-numeric columns
         return []
@@ -827,7 +828,19 @@ def _inputs(data, x, y, conditioning=None):
                 f"{type(data).__name__}, which has none; pass the {name} values, or a "
                 "DataFrame or dict as data"
             )
-    return data, y, conditioning
+    return _as_column(data), y, _as_column(conditioning)
+
+
+def _as_column(values):
+    """A 1-D x (or conditioning) as one column, as ``estimate_mi(x, y)`` on two
+    variables means; the estimators themselves take 2-D X only, as scikit-learn's do."""
+    if values is None or np.ndim(values) != 1:
+        return values
+    if isinstance(values, pd.Series):
+        return values.to_frame()
+    if isinstance(values, torch.Tensor):
+        return values.reshape(-1, 1)
+    return np.asarray(values).reshape(-1, 1)
 
 
 def _is_names(v):

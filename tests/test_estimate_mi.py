@@ -2,6 +2,9 @@
 
 import math
 import re
+import subprocess
+import sys
+import textwrap
 import warnings
 
 import numpy as np
@@ -71,6 +74,39 @@ def test_arrays_in_every_form_give_ksgs_estimate_near_the_closed_form(pair):
     assert (result.n_train, result.n_test, result.held_out) == (2000, 2000, False)
     assert result.history is None
     assert result.bits == pytest.approx(result.value / math.log(2))
+
+
+def test_a_1d_x_is_one_variable(pair):
+    X, y = pair
+    expected = estimate_mi(X, y, random_state=0)
+    for x in (X[:, 0], list(X[:, 0]), torch.tensor(X[:, 0]), pd.Series(X[:, 0], name="a")):
+        result = estimate_mi(x, y, random_state=0)
+        assert (result.value, result.std_error) == pytest.approx(
+            (expected.value, expected.std_error), abs=1e-12)
+    assert result.estimator.feature_names_in_.tolist() == ["a"]
+
+
+def test_read_only_arrays_from_pandas_raise_no_torch_warning():
+    # pandas 3 hands out read-only arrays, which torch.as_tensor shares with a
+    # UserWarning that writes to them are undefined. Torch warns once per process, so
+    # a fresh one runs the calls.
+    code = textwrap.dedent("""
+        import warnings
+        import numpy as np, pandas as pd
+        import skmist
+        from skmist import KSGEstimator
+        warnings.filterwarnings("error", message="The given NumPy array is not writable")
+        rng = np.random.default_rng(0)
+        frame = pd.DataFrame({"a": rng.normal(size=300), "c": rng.normal(size=300)})
+        read_only = frame[["a"]].to_numpy()
+        read_only.flags.writeable = False
+        skmist.estimate_mi(frame, x="a", y="c", random_state=0)
+        skmist.estimate_mi(frame["a"], frame["c"], random_state=0)
+        skmist.functional.ksg(read_only, frame["c"].to_numpy())
+        KSGEstimator().fit(read_only, frame["c"]).score(read_only, frame["c"])
+    """)
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr[-2000:]
 
 
 def test_a_trained_estimator_is_fitted_on_the_train_split_and_scored_on_the_test_split(pair):

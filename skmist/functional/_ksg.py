@@ -13,6 +13,7 @@ import torch
 
 from .._docstrings import fill_doc
 from ._neighbors import (
+    _tensor_of,
     as_float_samples,
     as_sample_pair,
     as_samples,
@@ -66,7 +67,7 @@ def _prepare(x, y, n_neighbors, backend, y_name="y", *, n_jobs=-1, chunk_size=No
 
     ``y`` may be None, or labels (``y_name != "y"``), which keep their dtype.
     """
-    like = x if isinstance(x, torch.Tensor) else torch.as_tensor(x)
+    like = x if isinstance(x, torch.Tensor) else _tensor_of(x)
     if y is None or y_name != "y":
         x = as_float_samples(x, "x")
         if y is not None:

@@ -57,9 +57,17 @@ def returns_nats(dtype="its floating dtype (float64 for integers)", of="``x``",
 # --- input checks -------------------------------------------------------------------
 
 
+def _tensor_of(value):
+    """``torch.as_tensor`` of an array-like, copying a read-only array (pandas 3 hands
+    out read-only views), which torch would share with a warning that writes to it are
+    undefined."""
+    array = np.asarray(value)
+    return torch.as_tensor(array if array.flags.writeable else array.copy())
+
+
 def as_samples(value, name, *, dtype=None):
     """``value`` as a 2-D tensor ``(n_samples, n_features)``; 1-D is one column."""
-    t = value if isinstance(value, torch.Tensor) else torch.as_tensor(np.asarray(value))
+    t = value if isinstance(value, torch.Tensor) else _tensor_of(value)
     if t.ndim == 1:
         t = t[:, None]
     elif t.ndim != 2:
