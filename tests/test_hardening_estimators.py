@@ -112,6 +112,36 @@ def test_ksg_warns_on_repeated_rows(x):
         skmist.KSGEstimator(random_state=0).fit(X, y)
 
 
+def test_ksg_warns_on_duplicated_records_but_not_on_rounded_values():
+    import warnings
+
+    from conftest import gaussian_pair
+
+    # Every row twice (at most n_neighbors copies): 1.28 nats for 0.50, silently.
+    X, y = gaussian_pair(2000, 2, 0.5, seed=0)
+    twice = np.repeat(X, 2, axis=0), np.repeat(y, 2, axis=0)
+    with pytest.warns(UnreliableEstimateWarning,
+                      match=r"100% of the samples are copies.*biased upwards"):
+        assert skmist.KSGEstimator(scale="quantile").fit(*twice).mi_ > 1.0
+    with pytest.warns(UnreliableEstimateWarning, match=r"100% of the samples are copies"):
+        skmist.ConditionalKSGEstimator(conditioning=[0]).fit(*twice)
+    # 10 % of the samples in copied pairs: +0.04 nats, warned; 4 %: +0.015, not.
+    rows = np.random.default_rng(1).permutation(2000)
+    for extra, warned in ((100, True), (40, False)):
+        more = (np.vstack([X, X[rows[:extra]]]), np.vstack([y, y[rows[:extra]]]))
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            skmist.KSGEstimator(scale="quantile").fit(*more)
+        assert any("are copies" in str(w.message) for w in caught) is warned
+    # Values rounded to 0.01 repeat 6 % of the samples, each x with other y: the copies
+    # are neighbours the data had anyway, and the estimate is right.
+    X, y = gaussian_pair(10_000, 1, 0.41, seed=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnreliableEstimateWarning)
+        rounded = skmist.KSGEstimator(scale="quantile").fit(np.round(X, 2), np.round(y, 2))
+    assert rounded.mi_ == pytest.approx(0.41, abs=0.03)
+
+
 def test_ksg_warns_when_the_jitter_swamps_an_offset_column(x):
     rng = np.random.default_rng(4)
     X = 1.0 + 1e-12 * x  # an offset 1e12 times the spread: the jitter is 100 spreads

@@ -220,7 +220,7 @@ class ConditionalKSGEstimator(_KSGFamily):
         if not discrete_y:
             check_not_constant(y, "y")
         # KSGEstimator's preprocessing, in its order: X's continuous columns, then y.
-        tied, n_distinct, drowned = self._ties_and_drowning(
+        found = self._ties_and_drowning(
             x, y, continuous, discrete_y,
             count_ties=not (discrete_y or self.discrete_conditioning),
         )
@@ -236,7 +236,7 @@ class ConditionalKSGEstimator(_KSGFamily):
             backend=self.backend,
             n_jobs=self.n_jobs,
         )
-        return float(mi), _KSGDiagnostics(saturated, tied, x.shape[0], n_distinct, drowned)
+        return float(mi), _KSGDiagnostics(saturated, n_samples=x.shape[0], **found)
 
 
 
