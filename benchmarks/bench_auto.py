@@ -26,8 +26,9 @@ skmist alone and prints no time ratio.)
    one-dimensional integral, or 400,000 Monte Carlo draws of the true log density
    ratio): class labels against 10-50 features, independence in 10 + 10 dimensions and
    with Cauchy tails, monotone-transformed marginals, a sharp-edged 1-D channel,
-   mixtures whose components cancel in the covariance, integer-valued features, MI of
-   5-6 nats in 5-10 dimensions, and small samples (n = 300-1500). Each row says
+   mixtures whose components cancel in the covariance, integer-valued features, a
+   Cauchy signal in Cauchy noise, MI of 5-6 nats in 5-10 dimensions, and small samples
+   (n = 300-1500). Each row says
    whether the estimate is within tolerance and whether it came with a caveat
    (``MIResult.caveats``): a case is acceptable when it is right or warned. The
    markdown table goes to ``OUT/cases.md``.
@@ -244,6 +245,11 @@ def cases(seed):
         out.append((f"cancelling mixture 5 + 5, rho {rho}",
                     *cancelling_mixture(10_000, 5, rho, rng)))
     out.append(("integer features (4 counts + 1 Gaussian)", *integer_features(5000, rng)))
+    for d in (2, 8):
+        # I = h(Y) - h(Y | X) = log(4 pi 2) - log(4 pi) per column: Y_j is Cauchy(0, 2).
+        x = rng.standard_cauchy((10_000, d))
+        out.append((f"Cauchy x + Cauchy noise {d} + {d} (MI {d} log 2)", x,
+                    x + rng.standard_cauchy((10_000, d)), d * math.log(2)))
     out.append(("Gaussian 5 + 5, MI 5", *gaussian_pair(10_000, 5, 5, 5.0, rng), 5.0))
     out.append(("Gaussian 10 + 10, MI 6", *gaussian_pair(10_000, 10, 10, 6.0, rng), 6.0))
     for n, dx, dy, mi in ((300, 5, 5, 1.0), (442, 10, 1, 0.22), (1000, 5, 5, 1.0),

@@ -300,10 +300,35 @@ def test_kde_pointwise_mi_averages_to_its_estimate_and_follows_the_truth(leave_o
     assert np.corrcoef(values, pmi)[0, 1] > 0.9
 
 
-@pytest.mark.parametrize("cls", [skmist.HistogramEstimator,
-                                 skmist.ConditionalKSGEstimator])
-def test_other_nonparametric_estimators_have_none(cls):
-    assert not hasattr(cls(), "score_samples")
+@pytest.mark.parametrize("params", [{}, {"soft": True}, {"correction": "miller-madow"},
+                                    {"bins": 8}], ids=str)
+def test_histogram_pmi_is_each_rows_plugin_term(params, gaussian):
+    x_train, y_train, x, y, pmi = gaussian
+    est = skmist.HistogramEstimator(**params).fit(x_train, y_train)
+    values = est.score_samples(x, y)
+    assert values.shape == (len(x),) and values.dtype == np.float64
+    assert values.mean() == pytest.approx(est.score(x, y), abs=1e-12)
+    # Measured: 0.90 with Sturges' bins, 0.95 with soft ones, 0.86 with 8 bins.
+    assert correlation(values, pmi) > 0.8
+    # Labels are their own bins: log p(label | bin of x) / p(label).
+    labels = (y > 0).astype(int)
+    est = skmist.HistogramEstimator(**params).fit(x, labels)
+    values = est.score_samples(x, labels)
+    assert values.mean() == pytest.approx(est.score(x, labels), abs=1e-12)
+
+
+def test_histogram_pmi_in_two_dimensions_is_the_cell_log_ratio():
+    x = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]] * 2)
+    y = np.array([0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0])
+    values = skmist.HistogramEstimator(bins=2).fit(x, y).score_samples(x, y)
+    # Cell counts: x rows are 4 cells of 2 rows each; y has 3 zeros and 5 ones.
+    counts_xy = np.array([2, 1, 2, 2, 2, 1, 2, 2])
+    counts_y = np.where(y == 0, 3, 5)
+    np.testing.assert_allclose(values, np.log(8 * counts_xy / (2 * counts_y)))
+
+
+def test_conditional_ksg_has_none():
+    assert not hasattr(skmist.ConditionalKSGEstimator(), "score_samples")
 
 
 # --- default budget ----------------------------------------------------------------

@@ -29,6 +29,8 @@ from ..base import (
 from ..functional._histogram import (
     BIN_RULES,
     _bin_codes,
+    _memberships_pointwise,
+    _plugin_pointwise,
     _row_codes,
     _soft_assignment,
     mi_of_memberships,
@@ -100,8 +102,8 @@ def _warn_if_few_samples(estimator, value, n_distinct, needed=0, reason="",
 def _warn_if_ksg_unreliable(estimator, value, diagnostics, stacklevel=2):
     """The warnings of :class:`KSGEstimator` and ``ConditionalKSGEstimator`` (which
     has ``conditioning``): too few samples, a jitter that swamps a column, ties,
-    duplicated records, or counts that say that y is a function of X. ``stacklevel`` is ``warnings.warn``'s,
-    counted from this function."""
+    duplicated records, or counts that say that y is a function of X. ``stacklevel``
+    is ``warnings.warn``'s, counted from this function."""
     name, k = type(estimator).__name__, estimator.n_neighbors
     saturated, tied, copied, n, n_distinct, drowned = diagnostics
     conditional = hasattr(estimator, "conditioning")
@@ -633,6 +635,13 @@ class HistogramEstimator(_NonparametricEstimator):
     MI 0.5 nat: -0.03 in 1 + 1 dimensions (Sturges' 14 bins); -0.02 in 3 + 3 with 5
     bins and Miller-Madow; Sturges in 3 + 3 is +3.
 
+    ``score_samples`` gives each row's term of the plug-in, the log ratio
+    ``log p(a, b) / (p(a) p(b))`` of the cell frequencies of its bins (with soft bins,
+    those of all cells weighted by its memberships; with Miller-Madow, plus the
+    correction), recomputed on the data given; its mean is ``score``. On a Gaussian
+    pair (rho 0.8, 1,000 rows) it correlates with the closed-form PMI at 0.90 (0.95
+    with soft bins).
+
     Parameters
     ----------
     bins : int or {"sturges", "sqrt", "scott", "fd"}, default="sturges"
@@ -683,6 +692,21 @@ class HistogramEstimator(_NonparametricEstimator):
                 max(x.shape[1], 1 if categorical else y.shape[1]), stacklevel + 1,
             )
         return value
+
+    def _pointwise_unavailable(self):
+        return None
+
+    def _pointwise(self, X, y):
+        x, y = self._tensors(X, y)
+        categorical = self.y_categories_ is not None
+        if self.soft:
+            w_x = _soft_assignment(x, self.bins, self.bandwidth)
+            w_y = (torch.nn.functional.one_hot(y.long(), len(self.y_categories_)).to(w_x.dtype)
+                   if categorical else _soft_assignment(y, self.bins, self.bandwidth))
+            return _memberships_pointwise(w_x, w_y)
+        codes_x, _ = _row_codes(_bin_codes(x, self.bins))
+        codes_y = y.long() if categorical else _row_codes(_bin_codes(y, self.bins))[0]
+        return _plugin_pointwise(codes_x, codes_y, self.correction)
 
     def _plugin(self, x, y, categorical):
         if self.soft:

@@ -73,6 +73,24 @@ def _plugin_mi(codes_x, codes_y, n_x, correction):
     return mi
 
 
+def _plugin_pointwise(codes_x, codes_y, correction):
+    """Per-row terms of :func:`_plugin_mi` on 1-D codes, whose mean is it: the log
+    ratio ``log n c(x, y) / (c(x) c(y))`` of each row's cell counts, plus the
+    Miller-Madow correction (a constant) where asked."""
+    n = codes_x.shape[0]
+
+    def counts(codes):
+        _, inverse, count = torch.unique(codes, return_inverse=True, return_counts=True)
+        return count[inverse].to(torch.float64), count.shape[0]
+
+    (c_x, m_x), (c_y, m_y) = counts(codes_x), counts(codes_y)
+    c_xy, m_xy = counts(codes_y * (int(codes_x.max()) + 1) + codes_x)
+    terms = math.log(n) + torch.log(c_xy) - torch.log(c_x) - torch.log(c_y)
+    if correction == "miller-madow":
+        terms = terms + (m_x + m_y - m_xy - 1) / (2.0 * n)
+    return terms
+
+
 def discrete_mi(x_labels, y_labels, *, correction=None):
     r"""Plug-in (maximum-likelihood) MI of two discrete variables, in nats.
 
@@ -264,6 +282,19 @@ def soft_histogram_mi(x, y, bins="sturges", bandwidth=0.25):
         )
     w_x = _soft_assignment(x, bins, bandwidth)
     return mi_of_memberships(w_x, _soft_assignment(y, bins, bandwidth))
+
+
+def _memberships_pointwise(w_x, w_y):
+    """Per-row terms of :func:`mi_of_memberships`, whose mean is it: each cell's log
+    ratio ``log p(a, b) / (p(a) p(b))`` weighted by the row's memberships."""
+    p_xy = w_x.T @ w_y / w_x.shape[0]
+    tiny = torch.finfo(p_xy.dtype).tiny
+
+    def log(p):
+        return torch.log(p.clamp_min(tiny))
+
+    log_ratio = log(p_xy) - log(p_xy.sum(1, keepdim=True)) - log(p_xy.sum(0, keepdim=True))
+    return ((w_x @ log_ratio) * w_y).sum(1)
 
 
 def mi_of_memberships(w_x, w_y):
