@@ -16,13 +16,12 @@ import scipy.special
 import torch
 from sklearn.base import _fit_context
 from sklearn.utils import check_random_state
-from sklearn.utils.metaestimators import available_if
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
 from .. import functional as F
 from .._docstrings import fill_doc
-from .._neural import XY_PARAMETERS, UnreliableEstimateWarning, _check_pointwise, store_params
+from .._neural import XY_PARAMETERS, UnreliableEstimateWarning, store_params
 from ..base import (
     MIEstimator, _column_mask, fingerprint, resolve_device, same_fingerprint, user_stacklevel,
 )
@@ -273,35 +272,6 @@ class _NonparametricEstimator(_TensorData, MIEstimator):
         # squared deviation of the subsample estimates.
         variance = kept / (n - kept) * np.mean((halves - halves.mean()) ** 2)
         return value, float(np.sqrt(variance))
-
-    @available_if(_check_pointwise)
-    @fill_doc(xy=XY_PARAMETERS)
-    def score_samples(self, X, y):
-        """Pointwise MI in nats, ``log p(x, y) / (p(x) p(y))``, of each row of ``(X, y)``.
-
-        Recomputed on the data given, as :meth:`score` is. What each value is, and how
-        their mean relates to :meth:`score`, is stated in the estimator's docstring.
-        Estimators without a per-sample estimate of PMI have no ``score_samples``
-        (``hasattr`` is False).
-
-        Parameters
-        ----------
-        {xy}
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Pointwise MI estimates in nats, float64.
-        """
-        check_is_fitted(self, "mi_")
-        X, y = self._validate_xy(X, y, reset=False)
-        with torch.inference_mode():
-            return self._pointwise(X, y).to("cpu", torch.float64).numpy()
-
-    def _pointwise_unavailable(self):
-        """Why this estimator has no ``score_samples``; ``None`` where ``_pointwise(X,
-        y)`` gives its per-row terms."""
-        return "its estimate has no per-sample terms that estimate the pointwise MI"
 
     def _checked_estimate(self, X, y, stacklevel):
         """``_estimate`` with warnings where it is unreliable, at ``warnings.warn``'s

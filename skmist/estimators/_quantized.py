@@ -17,6 +17,7 @@ from sklearn.base import _fit_context
 from sklearn.cluster import KMeans
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
 
@@ -27,6 +28,7 @@ from .._neural import (
     XY_PARAMETERS,
     NeuralMIEstimator,
     UnreliableEstimateWarning,
+    _check_pointwise,
     _location_scale,
     chunk_rows,
     fitted_attributes,
@@ -144,7 +146,37 @@ def _float64(a, device):
 
 class _TensorData:
     """``_tensors`` of the estimators that compute on the data as given, on
-    ``device_``: BinnedEstimator and the nonparametric ones."""
+    ``device_``: BinnedEstimator and the nonparametric ones; and their
+    ``score_samples``, recomputed on the data given from ``_pointwise(X, y)``."""
+
+    @available_if(_check_pointwise)
+    @fill_doc(xy=XY_PARAMETERS)
+    def score_samples(self, X, y):
+        """Pointwise MI in nats, ``log p(x, y) / (p(x) p(y))``, of each row of ``(X, y)``.
+
+        Recomputed on the data given, as :meth:`score` is. What each value is, and how
+        their mean relates to :meth:`score`, is stated in the estimator's docstring.
+        Estimators without a per-sample estimate of PMI have no ``score_samples``
+        (``hasattr`` is False).
+
+        Parameters
+        ----------
+        {xy}
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Pointwise MI estimates in nats, float64.
+        """
+        check_is_fitted(self, "mi_")
+        X, y = self._validate_xy(X, y, reset=False)
+        with torch.inference_mode():
+            return self._pointwise(X, y).to("cpu", torch.float64).numpy()
+
+    def _pointwise_unavailable(self):
+        """Why this estimator has no ``score_samples``; ``None`` where ``_pointwise(X,
+        y)`` gives its per-row terms."""
+        return "its estimate has no per-sample terms that estimate the pointwise MI"
 
     def _tensors(self, X, y):
         """Validated X as a float64 tensor; y too, 2-D, or the codes of a categorical y."""
@@ -355,35 +387,19 @@ class BinnedEstimator(_TensorData, MIEstimator):
     def _estimate_with_std(self, X, y, *, return_std, random_state):
         check_is_fitted(self, "codebook_x_")
         X, y = self._validate_xy(X, y, reset=False)
-        x, y = self._tensors(X, y)
-        value = self._estimate(x, y, stacklevel=user_stacklevel() + 1)
+        value = self._estimate(*self._tensors(X, y), stacklevel=user_stacklevel() + 1)
         if not return_std:
             return value
-        return value, float(standard_error(self._pointwise(x, y)))
+        return value, float(standard_error(self._pointwise(X, y)))
 
-    @fill_doc(xy=XY_PARAMETERS)
-    def score_samples(self, X, y):
-        """Pointwise MI in nats of each row of ``(X, y)``: the log ratio
-        ``log p(a, b) / (p(a) p(b))`` of the frequencies of its codes among the given
-        rows (plus the Miller-Madow correction, a constant, where set). Their mean is
-        :meth:`score`.
+    def _pointwise_unavailable(self):
+        return None
 
-        Parameters
-        ----------
-        {xy}
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Pointwise MI estimates in nats, float64.
-        """
-        check_is_fitted(self, "codebook_x_")
-        X, y = self._validate_xy(X, y, reset=False)
-        return self._pointwise(*self._tensors(X, y)).to("cpu", torch.float64).numpy()
-
-    def _pointwise(self, x, y):
+    def _pointwise(self, X, y):
+        # The log ratio of each row's codes' frequencies among the given rows, plus the
+        # Miller-Madow correction (a constant) where set: their mean is score.
         codes = [torch.unique(c.reshape(len(c), -1), dim=0, return_inverse=True)[1]
-                 for c in self._codes(x, y)]
+                 for c in self._codes(*self._tensors(X, y))]
         return _plugin_pointwise(*codes, self.correction)
 
     def _codes(self, x, y):
