@@ -28,7 +28,7 @@ skmist alone and prints no time ratio.)
    with Cauchy tails, monotone-transformed marginals, a sharp-edged 1-D channel,
    mixtures whose components cancel in the covariance, integer-valued features, a
    Cauchy signal in Cauchy noise, MI of 5-6 nats in 5-10 dimensions, and small samples
-   (n = 300-1500). Each row says
+   (n = 300-1500, and 5000 rows for 30 + 30 columns). Each row says
    whether the estimate is within tolerance and whether it came with a caveat
    (``MIResult.caveats``): a case is acceptable when it is right or warned. The
    markdown table goes to ``OUT/cases.md``.
@@ -256,6 +256,9 @@ def cases(seed):
                           (1500, 10, 10, 0.5), (1000, 10, 1, 0.0)):
         out.append((f"small: Gaussian {dx} + {dy}, MI {mi}, n = {n}",
                     *gaussian_pair(n, dx, dy, mi, rng), mi))
+    # Enough rows for MMG by the rule, too few for 60 columns.
+    out.append(("Gaussian 30 + 30, MI 2, n = 5000", *gaussian_pair(5000, 30, 30, 2.0, rng),
+                2.0))
     return out
 
 

@@ -646,6 +646,23 @@ def test_a_gap_between_training_and_held_out_rows_is_a_caveat(pair):
     assert _overfitting(club, x, y, -10.0) == []
 
 
+def test_mmg_forms_that_disagree_on_held_out_rows_are_a_caveat():
+    # 30 + 30 columns on 1,600 training rows: the conditional denoiser fits its rows,
+    # which lifts the orthogonal form (the estimate) and sinks the gap form.
+    x, y = gaussian_pair(2000, 30, 1.0, seed=5)
+    mmg = MMGEstimator(max_iter=400, hidden_dims=(64, 64))
+    result = estimate_mi(x, y, estimator=mmg, random_state=0)
+    (caveat,) = [c for c in result.caveats if "two forms" in c]
+    gap = float(re.search(r"and (-?[\d.]+) from the difference", caveat).group(1))
+    assert gap < 1.0 < result.value  # the truth lies between them
+    assert result.value - gap > 0.5
+    # The same estimator on 20 + 20 columns and 2,400 rows generalises: no caveat.
+    x, y = gaussian_pair(3000, 20, 1.0, seed=5)
+    result = estimate_mi(x, y, estimator=mmg, random_state=0)
+    assert result.value == pytest.approx(1.0, abs=0.1)
+    assert not [c for c in result.caveats if "two forms" in c]
+
+
 # --- integer-valued columns and the Gaussian-copula check --------------------------------
 
 
