@@ -92,10 +92,9 @@ class MIResult:
         columns, a trained estimator that scores its training rows far above the
         held-out ones (overfitting), an MMG estimate far above the gap form of its
         integral on the held-out rows (a denoiser that does not generalise), a large
-        standard error, an estimate far below the
-        Gaussian-copula MI of the same data, or the estimator's own warnings (y a
-        function of X, a plug-in's bias, ...). Empty when nothing is known to be
-        wrong.
+        standard error, an estimate far below the Gaussian-copula MI of the same data,
+        or the estimator's own warnings (y a function of X, a plug-in's bias, ...).
+        Empty when nothing is known to be wrong.
     reliable : bool
         ``not caveats``.
     p_value : float or None
