@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._docstrings import fill_doc
 from ._training import train
 from .base import (
-    XY_PARAMETERS, MIEstimator, UnreliableEstimateWarning, check_dtype_range, resolve_device,
+    SCORE_SAMPLES_SECTIONS, XY_PARAMETERS, MIEstimator, UnreliableEstimateWarning, check_dtype_range, resolve_device,
     resolve_dtype, fingerprint, same_fingerprint, user_stacklevel,
 )
 from .functional._bounds import _influence_mean, _reduce_mean, standard_error
@@ -355,7 +355,7 @@ class NeuralMIEstimator(MIEstimator):
         return value, standard_error(terms, self._influence_terms).item()
 
     @available_if(_check_pointwise)
-    @fill_doc(xy=XY_PARAMETERS)
+    @fill_doc(sections=SCORE_SAMPLES_SECTIONS)
     def score_samples(self, X, y):
         """Pointwise MI in nats, ``log p(x, y) / (p(x) p(y))``, of each row of ``(X, y)``.
 
@@ -368,14 +368,7 @@ class NeuralMIEstimator(MIEstimator):
         the other rows passed, and repeated calls give the same values. As for
         :meth:`score`, the rows the model was trained on warn.
 
-        Parameters
-        ----------
-        {xy}
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Pointwise MI estimates in nats, float64.
+        {sections}
         """
         x, y = self._fitted_inputs(X, y, stacklevel=2)
         with torch.inference_mode():

@@ -30,6 +30,16 @@ XY_PARAMETERS = """
     X : array-like or torch.Tensor of shape (n_samples, n_features_x)
     y : array-like or torch.Tensor of shape (n_samples,) or (n_samples, n_features_y)"""
 
+# The Parameters and Returns sections of every score_samples.
+SCORE_SAMPLES_SECTIONS = """
+    Parameters
+    ----------""" + XY_PARAMETERS + """
+
+    Returns
+    -------
+    ndarray of shape (n_samples,)
+        Pointwise MI estimates in nats, float64."""
+
 
 class UnreliableEstimateWarning(UserWarning):
     """An MI estimate not to be trusted as it stands: dominated by a few samples (a

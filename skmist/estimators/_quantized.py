@@ -34,7 +34,7 @@ from .._neural import (
     fitted_attributes,
     store_params,
 )
-from ..base import MIEstimator, resolve_device, user_stacklevel
+from ..base import SCORE_SAMPLES_SECTIONS, MIEstimator, resolve_device, user_stacklevel
 from ..functional._bounds import standard_error
 from ..functional._histogram import (
     _chance_mi,
@@ -150,7 +150,7 @@ class _TensorData:
     ``score_samples``, recomputed on the data given from ``_pointwise(X, y)``."""
 
     @available_if(_check_pointwise)
-    @fill_doc(xy=XY_PARAMETERS)
+    @fill_doc(sections=SCORE_SAMPLES_SECTIONS)
     def score_samples(self, X, y):
         """Pointwise MI in nats, ``log p(x, y) / (p(x) p(y))``, of each row of ``(X, y)``.
 
@@ -159,14 +159,7 @@ class _TensorData:
         Estimators without a per-sample estimate of PMI have no ``score_samples``
         (``hasattr`` is False).
 
-        Parameters
-        ----------
-        {xy}
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Pointwise MI estimates in nats, float64.
+        {sections}
         """
         check_is_fitted(self, "mi_")
         X, y = self._validate_xy(X, y, reset=False)
