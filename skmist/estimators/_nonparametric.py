@@ -335,19 +335,18 @@ class _KSGFamily(_NonparametricEstimator):
         and y occur in no other sample (both when ``count_ties``, else 0);
         ``n_distinct``, the number of distinct samples; ``drowned``, the continuous
         columns whose jitter dwarfs their spread."""
-        copies = _copies(_joint_rows(x, y))
+        copies, n_distinct = _copies(_joint_rows(x, y))
         tied = copied = 0.0
         if count_ties:
             tied = float((copies > self.n_neighbors).sum()) / x.shape[0]
-            records = (copies > 1) & (_copies(x) == copies) & (_copies(y) == copies)
+            records = (copies > 1) & (_copies(x)[0] == copies) & (_copies(y)[0] == copies)
             copied = float(records.sum()) / x.shape[0]
         drowned = [f"X column {j}" for j in np.flatnonzero(
             continuous.cpu().numpy())[self._drowned_by_jitter(x[:, continuous]).cpu().numpy()]]
         if not discrete_y:
             drowned += ["y" + (f" column {j}" if y.shape[1] > 1 else "") for j in
                         np.flatnonzero(self._drowned_by_jitter(y).cpu().numpy())]
-        return dict(tied=tied, copied=copied, n_distinct=_distinct_rows(x, y),
-                    drowned=drowned)
+        return dict(tied=tied, copied=copied, n_distinct=n_distinct, drowned=drowned)
 
     def _drowned_by_jitter(self, t):
         """Columns whose jitter is more than a fifth of their spread: scikit-learn
@@ -806,10 +805,11 @@ def _distinct_rows(x, y):
 
 
 def _copies(t):
-    """For each row of ``t``, how many rows (itself included) equal it."""
+    """``(copies, n_distinct)``: for each row of ``t``, how many rows (itself included)
+    equal it, and the number of distinct rows."""
     _, inverse, counts = torch.unique(t.reshape(len(t), -1), dim=0, return_inverse=True,
                                       return_counts=True)
-    return counts[inverse]
+    return counts[inverse], counts.shape[0]
 
 
 def _joint_rows(x, y):
