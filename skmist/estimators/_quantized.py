@@ -39,6 +39,7 @@ from ..functional._bounds import standard_error
 from ..functional._histogram import (
     _chance_mi,
     _entropy_of_counts,
+    _log_frequencies,
     _plugin_pointwise,
     discrete_mi,
 )
@@ -240,12 +241,6 @@ def _codebook_for(t, n_bins, quantization, seed, learned=False):
     with torch.no_grad():
         codebook.centres.copy_(centres)
     return codebook
-
-
-def _log_frequencies(codes):
-    """Per-row ``log p(code)`` with ``p`` the frequencies of ``codes`` (n,)."""
-    _, inverse, counts = torch.unique(codes, return_inverse=True, return_counts=True)
-    return torch.log(counts.to(torch.float64) / codes.shape[0])[inverse]
 
 
 # --- Binned --------------------------------------------------------------------------

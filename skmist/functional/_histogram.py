@@ -73,21 +73,21 @@ def _plugin_mi(codes_x, codes_y, n_x, correction):
     return mi
 
 
+def _log_frequencies(codes):
+    """Per-row ``log p(code)`` with ``p`` the frequencies of ``codes`` (n,)."""
+    _, inverse, counts = torch.unique(codes, return_inverse=True, return_counts=True)
+    return torch.log(counts.to(torch.float64) / codes.shape[0])[inverse]
+
+
 def _plugin_pointwise(codes_x, codes_y, correction):
     """Per-row terms of :func:`_plugin_mi` on 1-D codes, whose mean is it: the log
-    ratio ``log n c(x, y) / (c(x) c(y))`` of each row's cell counts, plus the
+    ratio ``log p(a, b) / (p(a) p(b))`` of each row's cell frequencies, plus the
     Miller-Madow correction (a constant) where asked."""
-    n = codes_x.shape[0]
-
-    def counts(codes):
-        _, inverse, count = torch.unique(codes, return_inverse=True, return_counts=True)
-        return count[inverse].to(torch.float64), count.shape[0]
-
-    (c_x, m_x), (c_y, m_y) = counts(codes_x), counts(codes_y)
-    c_xy, m_xy = counts(codes_y * (int(codes_x.max()) + 1) + codes_x)
-    terms = math.log(n) + torch.log(c_xy) - torch.log(c_x) - torch.log(c_y)
+    joint = codes_y * (int(codes_x.max()) + 1) + codes_x
+    terms = _log_frequencies(joint) - _log_frequencies(codes_x) - _log_frequencies(codes_y)
     if correction == "miller-madow":
-        terms = terms + (m_x + m_y - m_xy - 1) / (2.0 * n)
+        m_x, m_y, m_xy = (torch.unique(c).shape[0] for c in (codes_x, codes_y, joint))
+        terms = terms + (m_x + m_y - m_xy - 1) / (2.0 * codes_x.shape[0])
     return terms
 
 
