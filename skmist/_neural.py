@@ -20,8 +20,9 @@ from sklearn.utils.validation import check_is_fitted
 from ._docstrings import fill_doc
 from ._training import train
 from .base import (
-    SCORE_SAMPLES_SECTIONS, XY_PARAMETERS, MIEstimator, UnreliableEstimateWarning, check_dtype_range, resolve_device,
-    resolve_dtype, fingerprint, same_fingerprint, user_stacklevel,
+    SCORE_SAMPLES_SECTIONS, XY_PARAMETERS, MIEstimator, UnreliableEstimateWarning,
+    check_dtype_range, resolve_device, resolve_dtype, fingerprint, same_fingerprint,
+    user_stacklevel,
 )
 from .functional._bounds import _influence_mean, _reduce_mean, standard_error
 
