@@ -92,6 +92,25 @@ def test_ksg_warns_that_y_equal_x_is_capped_by_the_sample_size(x):
         skmist.KSGEstimator(random_state=0, variant=2).fit(x, x[:, 0] ** 3)
 
 
+def test_ksg_saturated_by_too_many_columns_is_not_called_a_function():
+    # 100 independent columns against 1: X's own neighbours are the joint ones, as for
+    # y = f(X), but the estimate is about 0, far below the cap of 5.98 nats; the
+    # warning said that y was a function of X and that 0.003 nats was "capped".
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1000, 100))
+    for y in (rng.normal(size=1000), X.sum(1)):
+        with pytest.warns(UnreliableEstimateWarning) as record:
+            value = skmist.KSGEstimator().fit(X, y).mi_
+        (message,) = [str(w.message) for w in record]
+        assert abs(value) < 0.1
+        assert "far below the 5.98 nats" in message
+        assert "X or y has too many columns for 1000 samples" in message
+        assert "capped" not in message
+    # Functions of one or two columns stay near the cap, with the function warning.
+    with pytest.warns(UnreliableEstimateWarning, match="one-to-one function of X"):
+        assert skmist.KSGEstimator().fit(X[:, :2], X[:, :2].sum(1)).mi_ > 2
+
+
 def test_ksg_does_not_warn_on_strong_but_finite_dependence(x):
     import warnings
 

@@ -54,6 +54,11 @@ __all__ = ["GaussianEstimator", "HistogramEstimator", "KDEEstimator", "KSGEstima
 # 0.95-1.0; a Gaussian with MI 3.1 nats 0.46 at n = 50 and 0.01 at n = 2000; MI 2
 # nats and below at most 0.25 from n = 20 on.
 SATURATED_SHARE = 0.5
+# Far below KSG's cap psi(n) - psi(k), saturation means that one variable has too many
+# columns for n, not that y is a function of X (n = 1000, cap 5.98: y = x gives 5.65
+# and y = x1 + x2 2.75; y the sum of 10 and of 100 columns 0.49 and 0.03, and 20 or
+# 100 independent columns against 1 about 0, all with saturated counts).
+SATURATED_BELOW_CAP = 0.25
 # ... and when more than this share of samples repeat their (x, y) more than k times.
 TIED_SHARE = 0.01
 # ... or are copies of another sample whose x and y occur nowhere else, as duplicated
@@ -151,6 +156,22 @@ def _warn_if_ksg_unreliable(estimator, value, diagnostics, stacklevel=2):
             stacklevel=stacklevel,
         )
     elif saturated > SATURATED_SHARE:
+        cap = float(scipy.special.digamma(n) - scipy.special.digamma(k))
+        if not conditional and value < SATURATED_BELOW_CAP * cap:
+            warnings.warn(
+                f"{name}: for {saturated:.0%} of the samples no point is nearer in one "
+                f"variable than their {k} joint neighbours, yet the estimate {value:.4g} "
+                f"nats is far below the {cap:.3g} nats that a one-to-one y = f(X) reaches "
+                f"at n = {n}: X or y has too many columns for {n} samples, so "
+                "each sample's joint neighbours are its nearest in that variable alone, "
+                "whatever the dependence (100 independent columns against 1 at n = 1000 "
+                "give 0.003 nats, y the sum of those columns 0.03). Read it as a lower "
+                "bound; use fewer columns, more samples or a trained estimator "
+                "(estimate_mi picks one by the columns and rows).",
+                UnreliableEstimateWarning,
+                stacklevel=stacklevel,
+            )
+            return
         if conditional:
             what = (
                 "no point is nearer in (X, Z) or in (y, Z) than their "
@@ -169,7 +190,6 @@ def _warn_if_ksg_unreliable(estimator, value, diagnostics, stacklevel=2):
             check = ("Check that y is not a copy or a function of a column of X (with "
                      "scale=False, this also happens when one variable's scale dwarfs "
                      "the other's).")
-        cap = float(scipy.special.digamma(n) - scipy.special.digamma(k))
         warnings.warn(
             f"{name}: for {saturated:.0%} of the samples {what} (or more than {n} samples "
             f"resolve), and the estimate {value:.4g} nats is capped by the sample size "
