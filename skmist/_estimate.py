@@ -202,7 +202,8 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
         entropy), :class:`~skmist.MMGEstimator` from 5,000 rows,
         ``MINDEEstimator(variant="joint")`` from 2,500, and below that KSG again, with
         a caveat that it is a lower bound. DataLoaders get
-        :class:`~skmist.SMILEEstimator` (see Notes).
+        :class:`~skmist.BAEstimator` for class labels and
+        :class:`~skmist.SMILEEstimator` otherwise (see Notes).
     test_size : float or int, default=0.2
         For trained estimators, the fraction (or number) of rows held out: the
         estimator is fitted on the rest and the estimate is computed on these. 0 fits
@@ -235,7 +236,7 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
         ``min(50, n_samples // 10)`` distinct values (integer-coded classes, counts
         of a few values); a y of many distinct whole numbers (ages, prices in cents)
         is continuous. Labels go to an estimator's ``discrete_target`` (one-hot
-        encoded). Not for DataLoaders.
+        encoded). With DataLoaders the rule reads every batch's y (see Notes).
     discrete_features : "auto", bool or array-like, default="auto"
         Which columns of x hold discrete values (counts, integer codes, booleans):
         ``"auto"`` takes those of whole numbers with at most ``min(50, n_samples //
@@ -271,7 +272,14 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
     pass, so ``epochs > 1`` with a shuffling loader (``shuffle=True``) raises a
     ``ValueError``: pass ``(train_loader, test_loader)`` instead, which trains on every
     batch of ``train_loader`` and estimates on all of ``test_loader`` (``test_size`` is
-    then unused). Batches of fewer than 2 rows are skipped.
+    then unused). Batches of fewer than 2 rows are skipped. When the first batch's y
+    is one column of whole numbers, booleans or strings, one pass over the loaders
+    reads every batch's y (and nothing is trained) to apply ``discrete_target``'s rule
+    to them all and to collect the classes, which ``partial_fit`` then gets as
+    ``classes``, so that a class missing from the first batch (a loader sorted by
+    label) is still one; the labels' entropy counts every training batch. Ten
+    Gaussian classes against 20 features through a shuffled loader (truth 1.14 nats,
+    16,000 rows, one pass): 0.99 by BA, where SMILE on the integer codes gave 0.25.
 
     **The standard error** covers the sampling variability of the estimate on the
     rows it is computed on (the delta method over per-sample terms for trained
@@ -347,7 +355,7 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
                 "x's and pass estimator=ChainRuleCMIEstimator(conditioning=...)"
             )
         return _estimate_streaming(data, x, y, estimator, test_size, device, random_state,
-                                   verbose, epochs)
+                                   verbose, epochs, discrete_target)
     _check_test_size(test_size)
     X, Y, Z = _inputs(data, x, y, conditioning)
     n_samples = _n_rows(X)
@@ -409,8 +417,7 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
                 "this many dimensions when the dependence is strong: read it as a lower "
                 "bound."
             )
-        if not labels:
-            caveats += _below_cheap_estimates(est, X, Y, value, error, random_state)
+        caveats += _below_cheap_estimates(est, X, Y, value, error, random_state, labels)
     return _result(est, value, error, n_train, n_test, held_out, caveats)
 
 
@@ -429,6 +436,9 @@ OVERFITTING_GAP = 0.1
 CROSS_CHECK_MARGIN = 0.1
 CROSS_CHECK_ROWS = 10_000
 CROSS_CHECK_MAX_COLUMNS = 20
+# The classifier route's check for labels, a logistic regression, costs about a second
+# on 10,000 rows of this many columns.
+CROSS_CHECK_MAX_LOGISTIC_COLUMNS = 200
 
 
 def _caveats_of(caught):
@@ -498,7 +508,7 @@ def _forms_disagree(est, X_test, Y_test, value):
     ]
 
 
-def _below_cheap_estimates(est, X, Y, value, error, random_state):
+def _below_cheap_estimates(est, X, Y, value, error, random_state, labels=False):
     """A caveat when ``value`` is well below what one of two cheap estimators finds.
 
     * The Gaussian copula: the Gaussian MI of the normal scores of each column's ranks,
@@ -510,39 +520,63 @@ def _below_cheap_estimates(est, X, Y, value, error, random_state):
       estimator that is not KSG: its bias is towards 0 where the dependence is strong,
       so an estimate well below it has missed dependence. Two Gaussians mixed so that
       their correlations cancel (5 + 5 columns, MI 1.09): MINDE gave 0.36 and KSG 0.77.
+
+    For class labels (``labels``) only the second, as Ross's estimator (KSG for a
+    discrete y) on x's normal scores: 10 Gaussian classes against 20 features (truth
+    1.32 nats, n = 2000) give 0.99, and BA streamed three passes of a loader sorted by
+    label 0.41 for 1.09, flagged.
     """
     from .estimators import KSGEstimator
     from .functional import gaussian_mi, gaussian_mi_bias, rank_normal_scores
 
     try:
-        x, y = (torch.as_tensor(np.array(a, dtype=np.float64)) if not isinstance(
-            a, torch.Tensor) else a.detach().cpu().double() for a in (X, Y))
-    except (TypeError, ValueError):  # labels or other non-numeric columns
+        x = X.detach().cpu().double() if isinstance(X, torch.Tensor) else \
+            torch.as_tensor(np.array(X, dtype=np.float64))
+        if labels:
+            y = _label_values(Y)
+            if y is None:
+                return []
+        else:
+            y = Y.detach().cpu().double() if isinstance(Y, torch.Tensor) else \
+                torch.as_tensor(np.array(Y, dtype=np.float64))
+    except (TypeError, ValueError):  # non-numeric columns: the estimator refuses them
         return []
     # A constant column carries no information (and the checks refuse one).
-    x, y = (t.reshape(len(t), -1) for t in (x, y))
-    x, y = (t[:, (t != t[:1]).any(0)] for t in (x, y))
-    n, n_columns = x.shape[0], x.shape[1] + y.shape[1]
-    if not (x.shape[1] and y.shape[1]) or n <= n_columns + 2 \
-            or not (torch.isfinite(x).all() and torch.isfinite(y).all()):
+    x = x.reshape(len(x), -1)
+    x = x[:, (x != x[:1]).any(0)]
+    if not labels:
+        y = y.reshape(len(y), -1)
+        y = y[:, (y != y[:1]).any(0)]
+    n, n_columns = x.shape[0], x.shape[1] + (1 if labels else y.shape[1])
+    if not x.shape[1] or (labels and len(np.unique(y)) < 2) or n <= n_columns + 2 \
+            or not torch.isfinite(x).all() \
+            or not (labels or (y.shape[1] and torch.isfinite(y).all())):
         return []
-    x, y = rank_normal_scores(x), rank_normal_scores(y)
+    x = rank_normal_scores(x)
     found = []
-    try:
-        copula = float(gaussian_mi(x, y)) - gaussian_mi_bias(x.shape[1], y.shape[1], n)
-        found.append((copula, "a Gaussian copula fitted to the same data (the MI that "
-                              "the correlations of the columns' normal scores alone "
-                              "imply; a lower bound when x or y has one column)"))
-    except ValueError:  # collinear columns: the estimator's own checks speak to them
-        pass
+    if labels and x.shape[1] <= CROSS_CHECK_MAX_LOGISTIC_COLUMNS:
+        found.append((_logistic_bound(x.numpy(), y, random_state),
+                      "a logistic regression's held-out cross-entropy below the labels' "
+                      "entropy (a lower bound; 2-fold, on the columns' normal scores)"))
+    if not labels:
+        y = rank_normal_scores(y)
+        try:
+            copula = float(gaussian_mi(x, y)) - gaussian_mi_bias(x.shape[1], y.shape[1], n)
+            found.append((copula, "a Gaussian copula fitted to the same data (the MI that "
+                                  "the correlations of the columns' normal scores alone "
+                                  "imply; a lower bound when x or y has one column)"))
+        except ValueError:  # collinear columns: the estimator's own checks speak to them
+            pass
     if not isinstance(est, KSGEstimator) and n_columns <= CROSS_CHECK_MAX_COLUMNS:
-        rows = np.random.default_rng(random_state).permutation(n)[:CROSS_CHECK_ROWS]
+        rows = np.sort(np.random.default_rng(random_state).permutation(n)[:CROSS_CHECK_ROWS])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            rows = torch.as_tensor(np.sort(rows))
-            ksg = KSGEstimator(random_state=random_state).fit(x[rows], y[rows]).mi_
+            ksg = KSGEstimator(discrete_target=labels, random_state=random_state).fit(
+                x[torch.as_tensor(rows)], y[rows] if labels else y[torch.as_tensor(rows)]).mi_
         found.append((ksg, "KSG on the columns' normal scores (biased towards 0 where the "
-                           "dependence is strong)"))
+                           "dependence is strong)" if not labels else
+                           "Ross's estimator (KSG for class labels) on x's normal scores "
+                           "(biased towards 0 in many dimensions)"))
     caveats = []
     for other, what in found:
         margin = max(CROSS_CHECK_MARGIN, CROSS_CHECK_MARGIN * other) + 2 * (error or 0.0)
@@ -553,6 +587,30 @@ def _below_cheap_estimates(est, X, Y, value, error, random_state):
                 "samples or training, or another estimator, may help."
             )
     return caveats
+
+
+def _logistic_bound(x, labels, random_state):
+    """H(y) - E[-log q(y | x)] for a multinomial logistic regression q fitted on one
+    half of at most ``CROSS_CHECK_ROWS`` rows and evaluated on the other, both ways:
+    the classifier route's lower bound with the simplest classifier (H(y) the plug-in
+    entropy of the labels' frequencies)."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import KFold, cross_val_predict
+
+    rng = np.random.default_rng(random_state)
+    rows = rng.permutation(len(x))[:CROSS_CHECK_ROWS]
+    x, labels = x[rows], labels[rows]
+    classes, codes = np.unique(labels, return_inverse=True)
+    folds = KFold(2, shuffle=True, random_state=int(rng.integers(2**31 - 1)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a class missing from one half, convergence
+        proba = cross_val_predict(LogisticRegression(max_iter=300), x, codes, cv=folds,
+                                  method="predict_proba")
+    frequencies = np.bincount(codes) / len(codes)
+    entropy = -np.sum(frequencies * np.log(frequencies))
+    cross_entropy = -np.mean(np.log(np.clip(proba[np.arange(len(codes)), codes], 1e-12,
+                                            None)))
+    return float(entropy - cross_entropy)
 
 
 def _too_few_samples(est, n_samples, n_columns):
@@ -1094,7 +1152,7 @@ def _shuffles(loader):
 
 
 def _estimate_streaming(data, x, y, estimator, test_size, device, random_state, verbose,
-                        epochs):
+                        epochs, discrete_target="auto"):
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
         raise ValueError(f"epochs must be an integer >= 1; got {epochs!r}")
     if _is_loader_pair(data):
@@ -1114,7 +1172,15 @@ def _estimate_streaming(data, x, y, estimator, test_size, device, random_state, 
                 "in later passes; pass (train_loader, test_loader), or epochs=1, or a "
                 "loader with shuffle=False"
             )
-    est = _configure(_resolve_estimator(estimator), device, random_state, False)
+    classes = _streamed_classes(loader, test_loader, x, y, discrete_target)
+    labels = classes is not None
+    if isinstance(estimator, str) and estimator.lower() == "auto":
+        estimator = AUTO_LABELS if labels else AUTO_STREAMING
+    est = _configure(_resolve_estimator(estimator), device, random_state, False,
+                     labels=labels)
+    fit_options = ({"classes": classes}
+                   if labels and est.get_params(deep=False).get("discrete_target") is True
+                   else {})
     if not hasattr(est, "partial_fit"):
         raise TypeError(
             f"{type(est).__name__} has no partial_fit, so it cannot stream a DataLoader; "
@@ -1140,7 +1206,7 @@ def _estimate_streaming(data, x, y, estimator, test_size, device, random_state, 
                     if epoch == 0:
                         held.append((bx, by))
                 elif _n_rows(bx) >= 2:
-                    est.partial_fit(bx, by)
+                    est.partial_fit(bx, by, **fit_options)
                     n_train += _n_rows(bx) if epoch == 0 else 0
                 progress.update()
     if test_loader is not None:
@@ -1162,8 +1228,70 @@ def _estimate_streaming(data, x, y, estimator, test_size, device, random_state, 
     # The held-out rows are in memory: the same checks as for arrays, on them.
     caveats = _caveats_of(caught)
     caveats += _too_few_samples(est, n_train, _n_columns(X_test) + _n_columns(y_test))
-    caveats += _below_cheap_estimates(est, X_test, y_test, value, error, random_state)
+    caveats += _below_cheap_estimates(est, X_test, y_test, value, error, random_state,
+                                      labels)
     return _result(est, value, error, n_train, _n_rows(X_test), True, caveats)
+
+
+def _streamed_classes(loader, test_loader, x, y, discrete_target):
+    """The classes of a streamed y that holds class labels, else None.
+
+    ``discrete_target="auto"`` applies the rule for arrays to all batches together:
+    one column of strings, booleans, a pandas categorical, or whole numbers (integer
+    or floating-point) with at most ``min(AUTO_MAX_CLASSES, n_rows // 10)`` distinct
+    values. The first batch decides whether to look further (a y of fractions or of
+    several columns is continuous); then one pass over the loaders reads each
+    batch's y and stops at the first value that breaks the rule, so that a class
+    missing from the first batch, or seen only in held-out batches, is still one.
+    """
+    if discrete_target not in ("auto", True, False):
+        raise ValueError(
+            f"discrete_target must be 'auto', True or False; got {discrete_target!r}"
+        )
+    if discrete_target is False:
+        return None
+    auto = discrete_target == "auto"
+    first = next(iter(loader), None)
+    if first is None:
+        return None
+    values = _label_values(_batch_xy(first, x, y)[1])
+    if values is None:
+        if auto:
+            return None
+        raise ValueError("discrete_target=True needs a y of one column of class labels")
+    if auto and not _could_be_labels(values):
+        return None
+    seen, n_rows = set(), 0
+    for source in (loader, test_loader or ()):
+        for batch in source:
+            values = _label_values(_batch_xy(batch, x, y)[1])
+            if auto and not _could_be_labels(values):
+                return None
+            seen.update(np.unique(values).tolist())
+            n_rows += len(values)
+            if auto and len(seen) > AUTO_MAX_CLASSES:
+                return None
+    if auto and len(seen) > n_rows // 10:
+        return None
+    return np.array(sorted(seen))
+
+
+def _could_be_labels(values):
+    """Whether a batch's 1-D y (or None) could hold class labels: strings, booleans,
+    objects or whole numbers."""
+    if values is None or values.dtype.kind not in "iubOUSf":
+        return False
+    return values.dtype.kind != "f" or bool(np.all(values == np.round(values)))
+
+
+def _label_values(by):
+    """A batch's y as a 1-D ndarray, or None when it has several columns."""
+    if isinstance(by, torch.Tensor):
+        by = by.detach().cpu().numpy()
+    by = by.to_numpy() if isinstance(by, (pd.Series, pd.DataFrame)) else np.asarray(by)
+    if by.ndim == 2 and by.shape[1] == 1:
+        by = by[:, 0]
+    return by if by.ndim == 1 else None
 
 
 def _batch_xy(batch, x, y):

@@ -8,6 +8,7 @@ import warnings
 from numbers import Integral, Real
 from typing import NamedTuple
 
+import numpy as np
 import sklearn
 import torch
 from sklearn.base import _fit_context
@@ -292,7 +293,7 @@ class NeuralMIEstimator(MIEstimator):
         return self
 
     @fill_doc(xy=XY_PARAMETERS)
-    def partial_fit(self, X, y):
+    def partial_fit(self, X, y, classes=None):
         """Continue training for one pass over ``(X, y)``, e.g. a batch of a DataLoader.
 
         The first call initialises the model and takes its standardization from that
@@ -302,6 +303,11 @@ class NeuralMIEstimator(MIEstimator):
         Parameters
         ----------
         {xy}
+        classes : array-like of shape (n_classes,), default=None
+            Every class y can take, for class labels that one batch may not show all
+            of (as scikit-learn's classifiers take it): read on the first call, which
+            it makes y categorical (``discrete_target=False`` refuses it); later calls
+            may repeat it. Without it the first batch's labels are the classes.
 
         Returns
         -------
@@ -310,9 +316,19 @@ class NeuralMIEstimator(MIEstimator):
         first_call = not hasattr(self, "model_")
         if first_call:
             self._validate_params()
-        x, y = self._prepare(X, y, reset=first_call)
+        elif classes is not None and not np.array_equal(
+                np.unique(np.asarray(classes)), getattr(self, "y_categories_", None)):
+            raise ValueError(
+                f"classes={np.unique(np.asarray(classes)).tolist()} differs from the "
+                f"classes of the first partial_fit call, {self.y_categories_.tolist()}"
+                if getattr(self, "y_categories_", None) is not None else
+                "classes is given, but the first partial_fit call took y as continuous"
+            )
+        x, y = self._prepare(X, y, reset=first_call, classes=classes)
         if first_call:
             self._initialize(x, y)
+        else:
+            self._update_statistics(x, y)
         self._training_rows = fingerprint(x, y)
         x, y = self._standardize(x, y)
         steps = max(1, math.ceil(x.shape[0] / min(self.batch_size, x.shape[0])))
@@ -405,10 +421,11 @@ class NeuralMIEstimator(MIEstimator):
 
     # --- shared steps -----------------------------------------------------------------
 
-    def _prepare(self, X, y, *, reset):
+    def _prepare(self, X, y, *, reset, classes=None):
         """Validated raw ``(x, y)`` tensors on the device, in float64 (see
-        ``_standardize``), checked to fit in the model's dtype."""
-        X, y = self._validate_xy(X, y, reset=reset)
+        ``_standardize``), checked to fit in the model's dtype; ``classes``: those of a
+        categorical y (``partial_fit``'s)."""
+        X, y = self._validate_xy(X, y, reset=reset, classes=classes)
         if reset:
             self.device_ = resolve_device(self.device)
             seeds = check_random_state(self.random_state).randint(0, 2**31 - 1, size=4)
@@ -427,6 +444,11 @@ class NeuralMIEstimator(MIEstimator):
 
     def _device_generator(self, slot, offset=0):
         return torch.Generator(device=self.device_).manual_seed(self._seed(slot) + offset)
+
+    def _update_statistics(self, x, y):
+        """What a later ``partial_fit`` batch adds to the statistics that
+        ``_initialize`` took from the first (BA's class counts); nothing by default:
+        the standardization stays that of the first batch."""
 
     def _initialize(self, x, y):
         """Standardization statistics, the model and its optimizer."""

@@ -232,9 +232,10 @@ class MIEstimator(BaseEstimator):
 
     # --- input ------------------------------------------------------------------------
 
-    def _validate_xy(self, X, y, *, reset):
+    def _validate_xy(self, X, y, *, reset, classes=None):
         """Validated ``(X, y)``: X a float array or tensor, y an array or tensor whose
-        categorical values are encoded to integer codes in ``y_categories_``."""
+        categorical values are encoded to integer codes in ``y_categories_`` (those of
+        ``classes`` where given)."""
         _reject_non_numeric_columns(X, "X")
         if isinstance(X, torch.Tensor) or isinstance(y, torch.Tensor):
             X, y = validate_data(self, X, y, reset=reset, skip_check_array=True)
@@ -253,7 +254,7 @@ class MIEstimator(BaseEstimator):
                 self, X, y, reset=reset, multi_output=True, y_numeric=False,
                 dtype=(np.float64, np.float32), ensure_min_samples=2,
             )
-        y = self._encode_target(y, reset=reset)
+        y = self._encode_target(y, reset=reset, classes=classes)
         if reset:
             self._warn_if_deterministic(X, y)
         return X, y
@@ -283,8 +284,13 @@ class MIEstimator(BaseEstimator):
                 stacklevel=user_stacklevel(),
             )
 
-    def _encode_target(self, y, *, reset):
+    def _encode_target(self, y, *, reset, classes=None):
         discrete = getattr(self, "discrete_target", "auto")
+        if classes is not None:
+            if discrete is False:
+                raise ValueError("classes is given, but discrete_target=False says that y "
+                                 "is continuous")
+            discrete = True
         if isinstance(y, torch.Tensor):
             if discrete is True:
                 y = y.cpu().numpy()
@@ -311,7 +317,7 @@ class MIEstimator(BaseEstimator):
                 f"a categorical y must be 1-D; got shape {y.shape}"
             )
         if reset:
-            self.y_categories_ = np.unique(y)
+            self.y_categories_ = np.unique(y if classes is None else np.asarray(classes))
         codes = np.searchsorted(self.y_categories_, y)
         codes = np.clip(codes, 0, len(self.y_categories_) - 1)
         unseen = self.y_categories_[codes] != y

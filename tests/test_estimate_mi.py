@@ -17,6 +17,7 @@ from sklearn.model_selection import train_test_split
 from torch.utils.data import DataLoader, TensorDataset
 
 from skmist import (
+    BAEstimator,
     BinnedEstimator,
     GaussianEstimator,
     KSGEstimator,
@@ -213,14 +214,16 @@ def test_dataloader_streams_through_partial_fit_and_holds_out_batches(pair):
 
 
 def test_a_dataloaders_estimate_gets_the_cheap_checks_on_its_held_out_batches():
-    # Integer labels against 10 features, one pass: SMILE's 32 steps learn nothing
-    # (0.04 nats for log 2), which the cheap estimates on the held-out rows flag.
+    # Integer labels against 10 features taken as a continuous y, one pass: SMILE's 32
+    # steps learn nothing (0.04 nats for log 2), which the cheap estimates on the
+    # held-out rows flag.
     rng = np.random.default_rng(0)
     x = rng.normal(size=(10_000, 10))
     labels = (x[:, 0] > 0).astype(np.int64)
     loader = DataLoader(TensorDataset(torch.tensor(x, dtype=torch.float32),
                                       torch.tensor(labels)), batch_size=256)
-    result = estimate_mi(loader, random_state=0, verbose=False)
+    result = estimate_mi(loader, random_state=0, verbose=False, discrete_target=False)
+    assert type(result.estimator) is SMILEEstimator
     assert result.value < 0.2
     flagged = [c for c in result.caveats if "is below the" in c]
     assert len(flagged) == 2  # the Gaussian copula's and KSG's
@@ -230,6 +233,71 @@ def test_a_dataloaders_estimate_gets_the_cheap_checks_on_its_held_out_batches():
                                       torch.tensor(y, dtype=torch.float32)), batch_size=256)
     result = estimate_mi(loader, random_state=0, verbose=False)
     assert abs(result.value - TRUE_MI) < 0.1 and result.caveats == ()
+
+
+def _gaussian_classes(n, seed):
+    """4 classes, each shifting 8 unit Gaussian features by 1.5 along its own axis;
+    the MI, H(y) - E[-log p(y | x)], by Monte Carlo over 400,000 draws."""
+    rng = np.random.default_rng(seed)
+    means = 1.5 * np.eye(4, 8)
+
+    def draw(m):
+        labels = rng.integers(4, size=m)
+        return means[labels] + rng.normal(size=(m, 8)), labels
+
+    x, labels = draw(400_000)
+    logits = x @ means.T
+    log_posterior = logits - np.log(np.exp(logits).sum(1, keepdims=True))
+    truth = math.log(4) + log_posterior[np.arange(len(labels)), labels].mean()
+    return (*draw(n), truth)
+
+
+def test_a_dataloader_of_class_labels_streams_into_a_classifier():
+    x, labels, truth = _gaussian_classes(10_000, seed=0)  # truth 0.64 nats
+    train, test = (TensorDataset(torch.tensor(x[rows], dtype=torch.float32),
+                                 torch.tensor(labels[rows]))
+                   for rows in (slice(0, 8000), slice(8000, None)))
+    result = estimate_mi((DataLoader(train, batch_size=128, shuffle=True),
+                          DataLoader(test, batch_size=500)), epochs=3, random_state=0,
+                         verbose=False)
+    est = result.estimator
+    assert type(est) is BAEstimator and est.discrete_target is True
+    assert est.y_categories_.tolist() == [0, 1, 2, 3]
+    assert float(est.class_counts_.sum()) == 3 * 8000  # every training batch counts
+    assert result.value == pytest.approx(truth, abs=0.05) and result.reliable
+    # SMILE on the integer codes as a continuous y, as "auto" streamed them before.
+    codes = estimate_mi((DataLoader(train, batch_size=128, shuffle=True),
+                         DataLoader(test, batch_size=500)), epochs=3, random_state=0,
+                        verbose=False, discrete_target=False)
+    assert type(codes.estimator) is SMILEEstimator and codes.value < truth - 0.1
+    # Sorted by label, whole numbers as floats: the first batch has one class, yet
+    # the pass over the loader finds all four. One pass trains too little, which the
+    # logistic regression's bound on the held-out batches flags.
+    order = np.argsort(labels, kind="stable")
+    ordered = DataLoader(TensorDataset(torch.tensor(x[order], dtype=torch.float32),
+                                       torch.tensor(labels[order], dtype=torch.float32)),
+                         batch_size=256)
+    with pytest.warns(UnreliableEstimateWarning, match="logistic regression"):
+        sorted_result = estimate_mi(ordered, random_state=0, verbose=False)
+    assert sorted_result.estimator.y_categories_.tolist() == [0, 1, 2, 3]
+    assert sorted_result.value < truth - 0.1
+
+
+def test_partial_fit_takes_the_classes_of_labels():
+    x, labels, _ = _gaussian_classes(600, seed=1)
+    est = BAEstimator(discrete_target=True, random_state=0)
+    est.partial_fit(x[:300], np.where(labels[:300] == 3, 0, labels[:300]), classes=range(4))
+    est.partial_fit(x[300:], labels[300:], classes=[3, 2, 1, 0])  # the same classes
+    assert est.y_categories_.tolist() == [0, 1, 2, 3]
+    assert est.class_counts_.tolist() == np.bincount(
+        np.r_[np.where(labels[:300] == 3, 0, labels[:300]), labels[300:]]).tolist()
+    with pytest.raises(ValueError, match=re.escape(
+            "classes=[0, 1] differs from the classes of the first partial_fit call, "
+            "[0, 1, 2, 3]")):
+        est.partial_fit(x, labels, classes=[0, 1])
+    with pytest.raises(ValueError, match=re.escape(
+            "classes is given, but discrete_target=False says that y is continuous")):
+        BAEstimator(discrete_target=False).partial_fit(x, labels, classes=range(4))
 
 
 def test_dataloader_pair_and_dict_batches(pair):

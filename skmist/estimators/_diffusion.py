@@ -903,7 +903,7 @@ class _EntropyEstimator:
         """
         return super().estimate(X, None, return_std=return_std, random_state=random_state)
 
-    def _validate_xy(self, X, y, *, reset):
+    def _validate_xy(self, X, y, *, reset, classes=None):
         _reject_non_numeric_columns(X, "X")
         if isinstance(X, torch.Tensor):
             X = validate_data(self, X, reset=reset, skip_check_array=True)

@@ -322,6 +322,9 @@ class BAEstimator(_DensityEstimator):
     {attributes}
     entropy_y_ : float
         The H(y) the estimate uses: ``entropy_y``, or the labels' plug-in entropy.
+    class_counts_ : torch.Tensor of shape (n_classes,)
+        For labels without ``entropy_y``: the training rows of each class, summed
+        over ``partial_fit`` calls.
     class_log_prior_ : torch.Tensor of shape (n_classes,) or None
         For labels without ``entropy_y``: the log frequency of each class in the
         training rows (smoothed by half a count); ``score``'s per-sample terms are
@@ -400,10 +403,20 @@ class BAEstimator(_DensityEstimator):
         if self.entropy_y is not None:
             self.entropy_y_ = float(self.entropy_y)
             return
+        self.class_counts_ = y.sum(0)
+        self._set_class_prior()
+
+    def _update_statistics(self, x, y):
+        # partial_fit: the frequencies of every training batch so far, not the first's.
+        if self.class_log_prior_ is not None:
+            self.class_counts_ = self.class_counts_ + y.sum(0)
+            self._set_class_prior()
+
+    def _set_class_prior(self):
         # Labels: H(y) from the training rows' class frequencies, smoothed by half a
         # count (Krichevsky-Trofimov) so that a class seen only in validation rows has
         # a finite log-probability; the bias is O(classes / n).
-        counts = y.sum(0) + 0.5
+        counts = self.class_counts_ + 0.5
         self.class_log_prior_ = (counts / counts.sum()).log().to(resolve_dtype(self.dtype))
         self.entropy_y_ = -(self.class_log_prior_.exp() * self.class_log_prior_).sum().item()
 

@@ -581,7 +581,7 @@ class KDEEstimator(_NonparametricEstimator):
     def __init__(self, bandwidth="scott", leave_one_out=True, *, device="auto"):
         store_params(self, locals())
 
-    def _encode_target(self, y, *, reset):
+    def _encode_target(self, y, *, reset, classes=None):
         # y is continuous here, whatever its dtype: object arrays of numbers are numbers.
         if reset:
             self.y_categories_ = None
