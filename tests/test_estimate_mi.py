@@ -578,12 +578,32 @@ def test_auto_rule_with_conditioning():
     mask = np.array([False, True])
     assert type(_conditional_estimator("auto", mask, 1000, 6)) is ConditionalKSGEstimator
     assert _conditional_estimator("auto", mask, 1000, 6).scale == "quantile"
+    # 2 neighbours from 4 columns of x, y and z, as without z; 3 below.
+    assert _conditional_estimator("auto", mask, 1000, 4).n_neighbors == 2
+    assert _conditional_estimator("auto", mask, 1000, 3).n_neighbors == 3
     assert type(_conditional_estimator("auto", mask, 1000, 7)) is ConditionalKSGEstimator
     high = _conditional_estimator("auto", mask, 5000, 7)
     assert type(high) is ChainRuleCMIEstimator and type(high.estimator) is SMILEEstimator
     assert type(_conditional_estimator("auto", mask, 100_001, 3)) is ChainRuleCMIEstimator
     assert type(_conditional_estimator("ksg", mask, 10, 3)) is ChainRuleCMIEstimator
     assert _conditional_estimator("conditionalksg", mask, 10, 3).conditioning is mask
+
+
+def test_auto_conditional_ksg_from_4_columns_is_less_biased():
+    from skmist import ConditionalKSGEstimator
+    from skmist.datasets import conditional_gaussian
+
+    auto, classic = [], []
+    for seed in range(6):  # 2 + 2 + 2 columns, CMI 0.495, n = 1000
+        x, y, z, cmi = conditional_gaussian(1000, 2, random_state=seed)
+        result = estimate_mi((x, y), conditioning=z, random_state=0, verbose=False)
+        assert result.estimator.n_neighbors == 2
+        auto.append(result.value)
+        mask = np.r_[False, False, True, True]
+        classic.append(ConditionalKSGEstimator(mask, scale="quantile").fit(
+            np.c_[x, z], y).mi_)
+    assert np.mean(classic) < np.mean(auto) < cmi
+    assert np.mean(auto) == pytest.approx(cmi, abs=0.07)
 
 
 def test_conditional_estimators_are_named_only_with_conditioning(xyz_frame):
