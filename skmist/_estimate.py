@@ -406,6 +406,7 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
                 caveats += _forms_disagree(est, X_test, Y_test, value)
     caveats += _caveats_of(caught)
     caveats += _too_few_samples(est, n_train, n_columns)
+    caveats += _copied_records(est, X, Y, labels, held_out)
     if Z is None:
         if isinstance(estimator, str) and estimator.lower() == "auto" \
                 and n_columns > AUTO_MAX_DIMENSION \
@@ -529,23 +530,17 @@ def _below_cheap_estimates(est, X, Y, value, error, random_state, labels=False):
     from .estimators import KSGEstimator
     from .functional import gaussian_mi, gaussian_mi_bias, rank_normal_scores
 
-    try:
-        x = X.detach().cpu().double() if isinstance(X, torch.Tensor) else \
-            torch.as_tensor(np.array(X, dtype=np.float64))
-        if labels:
-            y = _label_values(Y)
-            if y is None:
-                return []
-        else:
-            y = Y.detach().cpu().double() if isinstance(Y, torch.Tensor) else \
-                torch.as_tensor(np.array(Y, dtype=np.float64))
-    except (TypeError, ValueError):  # non-numeric columns: the estimator refuses them
+    rows = _numeric_rows(X, Y, labels)
+    if rows is None:
         return []
+    # Copies of a record are neighbours that KSG reads as dependence (every row twice
+    # took 10 + 10 Gaussian columns with MI 0.5 to 1.03), and add nothing to a copula.
+    x, y = _without_copied_records(*rows)
+    if labels:
+        y = y[:, 0].long().numpy()
     # A constant column carries no information (and the checks refuse one).
-    x = x.reshape(len(x), -1)
     x = x[:, (x != x[:1]).any(0)]
     if not labels:
-        y = y.reshape(len(y), -1)
         y = y[:, (y != y[:1]).any(0)]
     n, n_columns = x.shape[0], x.shape[1] + (1 if labels else y.shape[1])
     if not x.shape[1] or (labels and len(np.unique(y)) < 2) or n <= n_columns + 2 \
@@ -587,6 +582,70 @@ def _below_cheap_estimates(est, X, Y, value, error, random_state, labels=False):
                 "samples or training, or another estimator, may help."
             )
     return caveats
+
+
+def _numeric_rows(X, Y, labels):
+    """``(x, y)``: X and Y as 2-D float64 CPU tensors (labels as their codes), or None
+    where a column is not numeric (the estimator refuses it) or y is not one column of
+    labels."""
+    try:
+        x = X.detach().cpu().double() if isinstance(X, torch.Tensor) else \
+            torch.as_tensor(np.array(X, dtype=np.float64))
+        if labels:
+            values = _label_values(Y)
+            if values is None:
+                return None
+            y = torch.as_tensor(np.unique(values, return_inverse=True)[1].reshape(-1),
+                                dtype=torch.float64)
+        else:
+            y = Y.detach().cpu().double() if isinstance(Y, torch.Tensor) else \
+                torch.as_tensor(np.array(Y, dtype=np.float64))
+    except (TypeError, ValueError):
+        return None
+    return x.reshape(len(x), -1), y.reshape(len(y), -1)
+
+
+def _without_copied_records(x, y):
+    """(x, y) with one row of each duplicated record: of the rows equal to another
+    whose x and y occur nowhere else (``copied_share``'s), the first; the repeated
+    values of discrete data, which occur with other partners too, are all kept."""
+    from .estimators._nonparametric import _copies
+
+    joint = torch.cat([x, y], 1)
+    _, inverse, counts = torch.unique(joint, dim=0, return_inverse=True,
+                                      return_counts=True)
+    copies = counts[inverse]
+    records = (copies > 1) & (_copies(x)[0] == copies) & (_copies(y)[0] == copies)
+    first = torch.full((len(counts),), len(joint), dtype=torch.long).scatter_reduce(
+        0, inverse, torch.arange(len(joint)), "amin")
+    keep = ~records | (first[inverse] == torch.arange(len(joint)))
+    return x[keep], y[keep]
+
+
+def _copied_records(est, X, Y, labels, held_out):
+    """A caveat when more than ``COPIED_SHARE`` of the rows are copies of another row
+    whose x and y occur nowhere else, as duplicated records are, for an estimator that
+    does not warn of them itself (KSG does): a held-out row's copy is a training row,
+    so the held-out estimate is not held out. 10 + 10 Gaussian columns with MI 0.5 and
+    n = 6000: MMG gave 0.51 on distinct rows and 0.72 on 2000 rows three times."""
+    from .estimators import ConditionalKSGEstimator, KSGEstimator
+    from .estimators._nonparametric import COPIED_SHARE, copied_share
+
+    rows = _numeric_rows(X, Y, labels)
+    if rows is None or isinstance(est, (KSGEstimator, ConditionalKSGEstimator)):
+        return []
+    share = copied_share(*rows)
+    if share <= COPIED_SHARE:
+        return []
+    where = ("held-out rows have copies among the training rows, so the estimate is not "
+             "held out and a model that fits its training rows goes unnoticed"
+             if held_out else "the estimator counts each record more than once")
+    return [
+        f"{type(est).__name__}: {share:.0%} of the samples are copies of another one, "
+        f"with the same x and y, which no other sample has, as duplicated records are: "
+        f"{where}. Drop duplicated records (pandas.DataFrame.drop_duplicates) where they "
+        "are artefacts."
+    ]
 
 
 def _logistic_bound(x, labels, random_state):

@@ -359,8 +359,7 @@ class _KSGFamily(_NonparametricEstimator):
         tied = copied = 0.0
         if count_ties:
             tied = float((copies > self.n_neighbors).sum()) / x.shape[0]
-            records = (copies > 1) & (_copies(x)[0] == copies) & (_copies(y)[0] == copies)
-            copied = float(records.sum()) / x.shape[0]
+            copied = copied_share(x, y, copies)
         drowned = [f"X column {j}" for j in np.flatnonzero(
             continuous.cpu().numpy())[self._drowned_by_jitter(x[:, continuous]).cpu().numpy()]]
         if not discrete_y:
@@ -830,6 +829,17 @@ def _copies(t):
     _, inverse, counts = torch.unique(t.reshape(len(t), -1), dim=0, return_inverse=True,
                                       return_counts=True)
     return counts[inverse], counts.shape[0]
+
+
+def copied_share(x, y, copies=None):
+    """The share of the rows of (x, y) (2-D tensors) that are copies of another row
+    whose x and y occur in no other row, as duplicated records are (repeated values of
+    discrete data occur with other partners too); ``copies``: ``_copies`` of the joint
+    rows, where already counted."""
+    if copies is None:
+        copies = _copies(_joint_rows(x, y))[0]
+    records = (copies > 1) & (_copies(x)[0] == copies) & (_copies(y)[0] == copies)
+    return float(records.sum()) / x.shape[0]
 
 
 def _joint_rows(x, y):
