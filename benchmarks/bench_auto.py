@@ -28,7 +28,8 @@ skmist alone and prints no time ratio.)
    with Cauchy tails, monotone-transformed marginals, a sharp-edged 1-D channel,
    mixtures whose components cancel in the covariance, integer-valued features, a
    Cauchy signal in Cauchy noise, MI of 5-6 nats in 5-10 dimensions, and small samples
-   (n = 300-1500, and 5000 rows for 30 + 30 columns). Each row says
+   (n = 300-1500, and 5000 rows for 30 + 30 columns), a column of named classes, and
+   duplicated records. Each row says
    whether the estimate is within tolerance and whether it came with a caveat
    (``MIResult.caveats``): a case is acceptable when it is right or warned. The
    markdown table goes to ``OUT/cases.md``.
@@ -222,6 +223,18 @@ def integer_features(n, rng):
     return np.hstack([counts, c]), y, h_y - 0.5 * math.log(2 * math.pi * math.e * noise**2)
 
 
+def string_classes(n, rng):
+    """A DataFrame of a column of 6 named classes, each shifting y by its own mean, and
+    a noise column; I = h(y) - h(noise), a 1-D integral."""
+    means, sd = np.array([-1.5, -0.5, 0.0, 0.5, 1.0, 2.0]), 0.5
+    codes = rng.integers(len(means), size=n)
+    names = np.array(["north", "south", "east", "west", "up", "down"])
+    x = pd.DataFrame({"region": names[codes], "noise": rng.normal(size=n)})
+    y = means[codes] + sd * rng.normal(size=n)
+    h_y = _mixture_entropy(np.full(len(means), 1 / len(means)), means, sd)
+    return x, y, h_y - 0.5 * math.log(2 * math.pi * math.e * sd**2)
+
+
 def cases(seed):
     """``[(name, x, y, truth)]``."""
     rng = np.random.default_rng(seed)
@@ -259,6 +272,10 @@ def cases(seed):
     # Enough rows for MMG by the rule, too few for 60 columns.
     out.append(("Gaussian 30 + 30, MI 2, n = 5000", *gaussian_pair(5000, 30, 30, 2.0, rng),
                 2.0))
+    out.append(("a column of 6 named classes + 1 noise column", *string_classes(3000, rng)))
+    x, y = gaussian_pair(2000, 10, 10, 0.5, rng)
+    out.append(("duplicated records: 2000 rows of 10 + 10 (MI 0.5) three times",
+                np.repeat(x, 3, 0), np.repeat(y, 3, 0), 0.5))
     return out
 
 
