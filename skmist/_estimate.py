@@ -606,19 +606,17 @@ def _numeric_rows(X, Y, labels):
 
 
 def _without_copied_records(x, y):
-    """(x, y) with one row of each duplicated record: of the rows equal to another
-    whose x and y occur nowhere else (``copied_share``'s), the first; the repeated
-    values of discrete data, which occur with other partners too, are all kept."""
-    from .estimators._nonparametric import _copies
+    """(x, y) with one row of each duplicated record: of the rows that
+    ``copied_records`` marks, the first of each; the repeated values of discrete data,
+    which occur with other partners too, are all kept."""
+    from .estimators._nonparametric import _joint_rows, _row_groups, copied_records
 
-    joint = torch.cat([x, y], 1)
-    _, inverse, counts = torch.unique(joint, dim=0, return_inverse=True,
-                                      return_counts=True)
-    copies = counts[inverse]
-    records = (copies > 1) & (_copies(x)[0] == copies) & (_copies(y)[0] == copies)
-    first = torch.full((len(counts),), len(joint), dtype=torch.long).scatter_reduce(
-        0, inverse, torch.arange(len(joint)), "amin")
-    keep = ~records | (first[inverse] == torch.arange(len(joint)))
+    inverse, counts = _row_groups(_joint_rows(x, y))
+    records = copied_records(x, y, counts[inverse])
+    rows = torch.arange(len(x))
+    first = torch.full((len(counts),), len(x), dtype=torch.long).scatter_reduce(
+        0, inverse, rows, "amin")
+    keep = ~records | (first[inverse] == rows)
     return x[keep], y[keep]
 
 
@@ -1304,10 +1302,10 @@ def _streamed_classes(loader, test_loader, x, y, discrete_target):
     ``discrete_target="auto"`` applies the rule for arrays to all batches together:
     one column of strings, booleans, a pandas categorical, or whole numbers (integer
     or floating-point) with at most ``min(AUTO_MAX_CLASSES, n_rows // 10)`` distinct
-    values. The first batch decides whether to look further (a y of fractions or of
-    several columns is continuous); then one pass over the loaders reads each
-    batch's y and stops at the first value that breaks the rule, so that a class
-    missing from the first batch, or seen only in held-out batches, is still one.
+    values. One pass over the loaders reads each batch's y and stops at the first
+    batch that breaks the rule (for a y of fractions or of several columns, the
+    first), so that a class missing from the first batch, or seen only in held-out
+    batches, is still one.
     """
     if discrete_target not in ("auto", True, False):
         raise ValueError(
@@ -1316,27 +1314,20 @@ def _streamed_classes(loader, test_loader, x, y, discrete_target):
     if discrete_target is False:
         return None
     auto = discrete_target == "auto"
-    first = next(iter(loader), None)
-    if first is None:
-        return None
-    values = _label_values(_batch_xy(first, x, y)[1])
-    if values is None:
-        if auto:
-            return None
-        raise ValueError("discrete_target=True needs a y of one column of class labels")
-    if auto and not _could_be_labels(values):
-        return None
     seen, n_rows = set(), 0
     for source in (loader, test_loader or ()):
         for batch in source:
             values = _label_values(_batch_xy(batch, x, y)[1])
+            if values is None and not auto:
+                raise ValueError("discrete_target=True needs a y of one column of class "
+                                 "labels")
             if auto and not _could_be_labels(values):
                 return None
             seen.update(np.unique(values).tolist())
             n_rows += len(values)
             if auto and len(seen) > AUTO_MAX_CLASSES:
                 return None
-    if auto and len(seen) > n_rows // 10:
+    if not seen or (auto and len(seen) > n_rows // 10):
         return None
     return np.array(sorted(seen))
 

@@ -316,14 +316,14 @@ class NeuralMIEstimator(MIEstimator):
         first_call = not hasattr(self, "model_")
         if first_call:
             self._validate_params()
-        elif classes is not None and not np.array_equal(
-                np.unique(np.asarray(classes)), getattr(self, "y_categories_", None)):
-            raise ValueError(
-                f"classes={np.unique(np.asarray(classes)).tolist()} differs from the "
-                f"classes of the first partial_fit call, {self.y_categories_.tolist()}"
-                if getattr(self, "y_categories_", None) is not None else
-                "classes is given, but the first partial_fit call took y as continuous"
-            )
+        elif classes is not None:
+            given, known = np.unique(np.asarray(classes)), self.y_categories_
+            if known is None:
+                raise ValueError("classes is given, but the first partial_fit call took y "
+                                 "as continuous")
+            if not np.array_equal(given, known):
+                raise ValueError(f"classes={given.tolist()} differs from the classes of "
+                                 f"the first partial_fit call, {known.tolist()}")
         x, y = self._prepare(X, y, reset=first_call, classes=classes)
         if first_call:
             self._initialize(x, y)

@@ -823,23 +823,34 @@ def _distinct_rows(x, y):
     return int(torch.unique(_joint_rows(x, y), dim=0).shape[0])
 
 
+def _row_groups(t):
+    """``(inverse, counts)``: the index of each row of ``t`` among its distinct rows,
+    and how many rows each distinct row has."""
+    _, inverse, counts = torch.unique(t.reshape(len(t), -1), dim=0, return_inverse=True,
+                                      return_counts=True)
+    return inverse, counts
+
+
 def _copies(t):
     """``(copies, n_distinct)``: for each row of ``t``, how many rows (itself included)
     equal it, and the number of distinct rows."""
-    _, inverse, counts = torch.unique(t.reshape(len(t), -1), dim=0, return_inverse=True,
-                                      return_counts=True)
+    inverse, counts = _row_groups(t)
     return counts[inverse], counts.shape[0]
 
 
-def copied_share(x, y, copies=None):
-    """The share of the rows of (x, y) (2-D tensors) that are copies of another row
-    whose x and y occur in no other row, as duplicated records are (repeated values of
-    discrete data occur with other partners too); ``copies``: ``_copies`` of the joint
-    rows, where already counted."""
+def copied_records(x, y, copies=None):
+    """Which rows of (x, y) (2-D tensors) are copies of another row whose x and y occur
+    in no other row, as duplicated records are (repeated values of discrete data occur
+    with other partners too); ``copies``: ``_copies`` of the joint rows, where already
+    counted."""
     if copies is None:
         copies = _copies(_joint_rows(x, y))[0]
-    records = (copies > 1) & (_copies(x)[0] == copies) & (_copies(y)[0] == copies)
-    return float(records.sum()) / x.shape[0]
+    return (copies > 1) & (_copies(x)[0] == copies) & (_copies(y)[0] == copies)
+
+
+def copied_share(x, y, copies=None):
+    """The share of the rows of (x, y) that ``copied_records`` marks."""
+    return float(copied_records(x, y, copies).sum()) / x.shape[0]
 
 
 def _joint_rows(x, y):
