@@ -154,7 +154,7 @@ def _parser():
                                "a whole number of rows (default: 0.2)")
     estimate.add_argument("--discrete-target", choices=["auto", "true", "false"],
                           help="whether y holds class labels (default: auto: strings, "
-                               "booleans, or whole numbers with at most min(50, n / 10) "
+                               "booleans, or numbers with at most min(50, n / 10) distinct "
                                "values)")
     estimate.add_argument("--seed", type=int, help="random_state of the split and estimator")
     estimate.add_argument("--quiet", action="store_true", default=None,

@@ -717,7 +717,9 @@ def test_discrete_target_overrides_the_rule():
     (np.arange(1000) % 7, True),  # 7 integer codes
     (np.arange(1000) % 60, False),  # more distinct values than min(50, n / 10)
     (np.arange(100) % 20, False),  # 20 values in 100 rows: 5 a class is too few
-    (np.arange(1000) % 7 + 0.5, False),  # not whole numbers
+    (np.arange(1000) % 7 + 0.5, True),  # fractions: grades of a few values
+    (np.random.default_rng(0).normal(size=1000), False),  # continuous
+    (np.r_[np.arange(999) % 7, np.nan], False),  # a missing value
     (np.arange(1000) % 2 == 0, True),  # booleans
 ])
 def test_which_targets_hold_labels(y, expected):
@@ -920,3 +922,27 @@ def test_a_dependence_that_cancels_in_the_covariance_is_caught_by_the_ksg_cross_
     with pytest.warns(UnreliableEstimateWarning, match="KSG on the columns' normal scores"):
         result = estimate_mi(x, y, estimator=GaussianEstimator(), random_state=0)
     assert abs(result.value) < 0.05 and len(result.caveats) == 1
+
+
+def test_estimate_mi_flags_a_folded_function_whose_estimate_grows_with_n():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(3000, 1))
+    with pytest.warns(skmist.UnreliableEstimateWarning, match="still growing"):
+        result = skmist.estimate_mi(x, np.sin(5 * x[:, 0]), random_state=0)
+    assert not result.reliable
+    assert any("still growing with the sample size" in c for c in result.caveats)
+
+
+def test_a_y_of_a_few_fractions_is_labels_not_a_saturated_continuous_y():
+    # Grades 0.5, 1.5 and 2.5 of a Gaussian's thirds: taken as continuous, KSG's counts
+    # saturated and the caveat said that X or y had too many columns for n.
+    from scipy.stats import norm
+
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(5000, 2))
+    y = np.digitize(x[:, 0], [-0.5, 0.5]) + 0.5
+    p = np.diff(np.r_[0, norm.cdf([-0.5, 0.5]), 1])
+    result = estimate_mi(x, y, random_state=0, verbose=False)
+    assert result.estimator.discrete_target is True
+    assert result.reliable
+    assert result.value == pytest.approx(-(p * np.log(p)).sum(), abs=0.05)

@@ -334,3 +334,27 @@ def test_ksg_estimators_warn_once_on_y_equal_x():
             est.fit(X, X[:, 1])
         assert [str(w.message).split(":")[0] for w in record] == [type(est).__name__]
         assert record[0].filename == __file__
+
+
+def test_ksg_warns_that_an_estimate_still_growing_with_n_is_a_lower_bound():
+    # y = sin(5x) without noise has an unbounded MI; KSG gave 2.9 nats at n = 2000
+    # (4.5 at n = 10,000) with no warning: no single sample saturates its counts, as the
+    # folds of the sine put other branches among y's neighbours.
+    import warnings
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2000, 1))
+    est = skmist.KSGEstimator(random_state=0).fit(x, np.sin(5 * x[:, 0]))
+    with pytest.warns(UnreliableEstimateWarning,
+                      match=r"on all 2000 samples is 0\.\d+ nats above .* on halves of "
+                            r"them: it is still growing with the sample size"):
+        value, std = est.estimate(x, np.sin(5 * x[:, 0]), return_std=True, random_state=0)
+    assert 2 < value < 4
+    # A strong but noisy dependence, converged at this n, is not flagged (MI 2.33).
+    X = rng.normal(size=(2000, 2))
+    y = 0.95 * X + np.sqrt(1 - 0.95**2) * rng.normal(size=(2000, 2))
+    est = skmist.KSGEstimator(2, 2, scale="quantile", random_state=0).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnreliableEstimateWarning)
+        value, _ = est.estimate(X, y, return_std=True, random_state=0)
+    assert value == pytest.approx(-np.log(1 - 0.95**2), abs=0.1)
