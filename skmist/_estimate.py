@@ -18,6 +18,7 @@ from sklearn.model_selection import train_test_split
 
 from ._neural import UNRELIABLE_STANDARD_ERROR, NeuralMIEstimator, UnreliableEstimateWarning
 from .base import user_stacklevel
+from .estimators._nonparametric import COARSE_VALUES
 from .estimators._registry import all_estimators, entry_of, is_trained
 
 __all__ = ["MIResult", "estimate_mi"]
@@ -68,7 +69,8 @@ AUTO_RULE = (f"KSG on normal scores for at most {AUTO_MAX_DIMENSION} columns (x 
              f"{AUTO_KSG_MIN_COLUMNS} columns); else BA for class labels, MMG from "
              f"{AUTO_MIN_MMG_SAMPLES:,} rows, MINDE (joint variant) from "
              f"{AUTO_MIN_TRAINED_SAMPLES:,}, KSG with a caveat below")
-AUTO_MAX_CLASSES = 50
+# The discrete rule's most classes: KSG's own warnings use the same count.
+AUTO_MAX_CLASSES = COARSE_VALUES
 
 
 @dataclass(frozen=True, eq=False)
@@ -1304,11 +1306,12 @@ def _streamed_classes(loader, test_loader, x, y, discrete_target):
     """The classes of a streamed y that holds class labels, else None.
 
     ``discrete_target="auto"`` applies the rule for arrays to all batches together:
-    one column of strings, booleans, a pandas categorical, or numbers with at most ``min(AUTO_MAX_CLASSES, n_rows // 10)`` distinct
-    values. One pass over the loaders reads each batch's y and stops at the first
-    batch that breaks the rule (for a continuous y, once more than
-    ``AUTO_MAX_CLASSES`` values are seen; for a y of several columns, the first), so that a class missing from the first batch, or seen only in held-out
-    batches, is still one.
+    one column of strings, booleans, a pandas categorical, or numbers with at most
+    ``min(AUTO_MAX_CLASSES, n_rows // 10)`` distinct values. One pass over the loaders
+    reads each batch's y and stops at the first batch that breaks the rule (for a
+    continuous y, once more than ``AUTO_MAX_CLASSES`` values are seen; for a y of
+    several columns, the first), so that a class missing from the first batch, or
+    seen only in held-out batches, is still one.
     """
     if discrete_target not in ("auto", True, False):
         raise ValueError(

@@ -358,3 +358,17 @@ def test_ksg_warns_that_an_estimate_still_growing_with_n_is_a_lower_bound():
         warnings.simplefilter("error", UnreliableEstimateWarning)
         value, _ = est.estimate(X, y, return_std=True, random_state=0)
     assert value == pytest.approx(-np.log(1 - 0.95**2), abs=0.1)
+
+
+def test_ksg_saturated_by_a_y_of_few_values_names_it_not_the_column_count():
+    # A y of three grades saturates the counts (the joint neighbours are the samples
+    # sharing the grade); the warning said that X or y had too many columns.
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(3000, 3))
+    y = np.digitize(x[:, 0], [-0.5, 0.5]) + 0.5
+    with pytest.warns(UnreliableEstimateWarning) as record:
+        skmist.KSGEstimator(2, 2).fit(x, y)
+    (message,) = [str(w.message) for w in record]
+    assert "as y has 3 distinct values among 3000 samples" in message
+    assert "discrete_target=True" in message
+    assert "too many columns" not in message

@@ -92,6 +92,7 @@ class _KSGDiagnostics(NamedTuple):
     n_samples: int
     n_distinct: int
     drowned: list
+    coarse: list = []
 
 
 def _warn_if_few_samples(estimator, value, n_distinct, needed=0, reason="",
@@ -118,7 +119,7 @@ def _warn_if_ksg_unreliable(estimator, value, diagnostics, stacklevel=2):
     duplicated records, or counts that say that y is a function of X. ``stacklevel``
     is ``warnings.warn``'s, counted from this function."""
     name, k = type(estimator).__name__, estimator.n_neighbors
-    saturated, tied, copied, n, n_distinct, drowned = diagnostics
+    saturated, tied, copied, n, n_distinct, drowned, coarse = diagnostics
     conditional = hasattr(estimator, "conditioning")
     if _warn_if_few_samples(
         estimator, value, n_distinct, k,
@@ -166,6 +167,18 @@ def _warn_if_ksg_unreliable(estimator, value, diagnostics, stacklevel=2):
         )
     elif saturated > SATURATED_SHARE:
         cap = float(scipy.special.digamma(n) - scipy.special.digamma(k))
+        if not conditional and value < SATURATED_BELOW_CAP * cap and coarse:
+            warnings.warn(
+                f"{name}: for {saturated:.0%} of the samples no point is nearer in one "
+                f"variable than their {k} joint neighbours, as {' and '.join(coarse)} "
+                f"among {n} samples: each sample's joint neighbours are the samples that "
+                "share its value, in the order of KSG's tie-breaking jitter. If those are "
+                "classes or counts, mark them discrete (discrete_target=True for y, "
+                "discrete_features for X's columns) or use mixed=True.",
+                UnreliableEstimateWarning,
+                stacklevel=stacklevel,
+            )
+            return
         if not conditional and value < SATURATED_BELOW_CAP * cap:
             warnings.warn(
                 f"{name}: for {saturated:.0%} of the samples no point is nearer in one "
@@ -397,7 +410,15 @@ class _KSGFamily(_NonparametricEstimator):
         if not discrete_y:
             drowned += ["y" + (f" column {j}" if y.shape[1] > 1 else "") for j in
                         np.flatnonzero(self._drowned_by_jitter(y).cpu().numpy())]
-        return dict(tied=tied, copied=copied, n_distinct=n_distinct, drowned=drowned)
+        coarse = [f"X column {j} has {m} distinct values" for j, m in zip(
+            np.flatnonzero(continuous.cpu().numpy()), _few_values(x[:, continuous]))
+            if m]
+        if not discrete_y:
+            coarse += [("y" + (f" column {j}" if y.shape[1] > 1 else "")
+                        + f" has {m} distinct values") for j, m in enumerate(_few_values(y))
+                       if m]
+        return dict(tied=tied, copied=copied, n_distinct=n_distinct, drowned=drowned,
+                    coarse=coarse)
 
     def _drowned_by_jitter(self, t):
         """Columns whose jitter is more than a fifth of their spread: scikit-learn
@@ -848,6 +869,19 @@ def _gaussian_pointwise(x, y):
     every = torch.arange(z.shape[1], device=z.device)
     return (half_log_density(every) - half_log_density(every[:dx])
             - half_log_density(every[dx:]))
+
+
+# A continuous column with at most this many distinct values (and 10 samples a value)
+# holds classes or counts, as estimate_mi's discrete rule has it.
+COARSE_VALUES = 50
+
+
+def _few_values(t):
+    """For each column of ``t``, its number of distinct values where it has at most
+    ``min(COARSE_VALUES, n // 10)`` of them, else 0."""
+    limit = min(COARSE_VALUES, t.shape[0] // 10)
+    counts = [len(torch.unique(t[:, j])) for j in range(t.shape[1])]
+    return [m if m <= limit else 0 for m in counts]
 
 
 def _distinct_rows(x, y):
