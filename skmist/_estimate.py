@@ -224,7 +224,9 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
     conditioning : column name, list of names, or array-like, default=None
         Z, to estimate I(x; y | z): the columns (keys) of a DataFrame (dict) to condition
         on, which ``x=None`` then leaves out; with an array ``data``, Z's values, of
-        shape (n_samples,) or (n_samples, n_features_z), as for ``y``. Z is appended to
+        shape (n_samples,) or (n_samples, n_features_z), as for ``y``. Columns of
+        classes become their codes, as x's do; constant columns are dropped (they carry
+        no information, and with none left the estimate is I(x; y)). Z is appended to
         x's columns and named by the conditional estimators' ``conditioning``
         parameter. ``estimator="auto"`` then picks
         :class:`~skmist.ConditionalKSGEstimator` when x, y and z have at most 6 columns
@@ -366,12 +368,14 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
     n_columns = _n_columns(X) + _n_columns(Y)
     labels = _holds_labels(Y, discrete_target)
     discrete_x = _discrete_columns(X, discrete_features, n_samples) | coded
-    if Z is None:
-        est = _resolve_estimator(estimator, n_samples, n_columns, labels=labels)
-    else:
+    if Z is not None:
         if _n_rows(Z) != n_samples:
             raise ValueError(f"x has {n_samples} rows but conditioning has {_n_rows(Z)}; "
                              "they must match")
+        Z = _without_constant_columns(_class_codes(Z, "conditioning")[0])
+    if Z is None:
+        est = _resolve_estimator(estimator, n_samples, n_columns, labels=labels)
+    else:
         mask = np.r_[np.zeros(_n_columns(X), bool), np.ones(_n_columns(Z), bool)]
         X = _append_columns(X, Z)
         est = _conditional_estimator(estimator, mask, n_samples, n_columns + _n_columns(Z))
@@ -740,14 +744,16 @@ def _discrete_columns(X, discrete_features, n_samples):
 CLASS_MIN_ROWS = 5
 
 
-def _class_codes(X):
+def _class_codes(X, role="x"):
     """``(X, mask)``: X with its columns of classes (strings, a pandas categorical,
     objects that are not numbers) replaced by integer codes, and the mask of those
     columns. Numbers held as objects become numbers; a missing class is refused, as a
     missing number is, and so is a column with fewer than ``CLASS_MIN_ROWS`` rows per
-    class."""
+    class. ``role`` names X in those errors."""
+    if isinstance(X, pd.Series):
+        X = X.to_frame()
     if isinstance(X, np.ndarray) and X.dtype.kind in "OUS":
-        frame, mask = _class_codes(pd.DataFrame(X.reshape(len(X), -1)))
+        frame, mask = _class_codes(pd.DataFrame(X.reshape(len(X), -1)), role)
         return frame.to_numpy(), mask
     if not isinstance(X, pd.DataFrame):
         return X, np.zeros(_n_columns(X), bool)
@@ -764,13 +770,13 @@ def _class_codes(X):
                 pass
         if column.isna().any():
             raise ValueError(
-                f"x column {name!r} has missing values in {int(column.isna().sum())} "
+                f"{role} column {name!r} has missing values in {int(column.isna().sum())} "
                 "rows; drop them or encode them as a class of their own first"
             )
         codes, classes = pd.factorize(column, sort=True)
         if len(classes) * CLASS_MIN_ROWS > len(column):
             raise ValueError(
-                f"x column {name!r} has {len(classes)} classes in {len(column)} rows "
+                f"{role} column {name!r} has {len(classes)} classes in {len(column)} rows "
                 f"(fewer than {CLASS_MIN_ROWS} rows per class): an identifier or free text "
                 "rather than classes, whose MI with y cannot be estimated from them; "
                 "leave it out or group its classes"
@@ -783,6 +789,23 @@ def _class_codes(X):
     for name, values in columns.items():
         X[name] = values
     return X, mask
+
+
+def _without_constant_columns(Z):
+    """Z without its constant columns, or None when all are: a constant carries no
+    information, so I(X; y | Z) is the same without it."""
+    values = _column_values(Z)
+    keep = [j for j, v in enumerate(values)
+            if v is None or len(v) < 2 or not np.all(v == v[0])]
+    if len(keep) == len(values):
+        return Z
+    if not keep:
+        return None
+    if isinstance(Z, pd.DataFrame):
+        return Z.iloc[:, keep]
+    if isinstance(Z, torch.Tensor):
+        return Z.reshape(len(Z), -1)[:, keep]
+    return np.asarray(Z).reshape(_n_rows(Z), -1)[:, keep]
 
 
 def _column_values(X):

@@ -946,3 +946,28 @@ def test_a_y_of_a_few_fractions_is_labels_not_a_saturated_continuous_y():
     assert result.estimator.discrete_target is True
     assert result.reliable
     assert result.value == pytest.approx(-(p * np.log(p)).sum(), abs=0.05)
+
+
+def test_conditioning_on_named_classes_and_on_a_constant():
+    # Strings in z failed with numpy's "could not convert string to float"; a constant
+    # z with "X (continuous columns) has constant columns [1]", a column the user
+    # never named.
+    rng = np.random.default_rng(11)
+    z = rng.integers(0, 3, 3000)
+    x = z + rng.normal(size=3000)
+    y = z + rng.normal(size=3000)
+    coded = estimate_mi({"x": x, "y": y, "z": z}, x="x", y="y", conditioning="z",
+                        random_state=0)
+    named = estimate_mi({"x": x, "y": y, "z": np.array(["a", "b", "c"])[z]}, x="x", y="y",
+                        conditioning="z", random_state=0)
+    assert named.value == coded.value
+    assert abs(named.value) < 0.05  # x and y share only z
+    identifiers = np.array([f"id{i // 2}" for i in range(3000)])
+    with pytest.raises(ValueError, match="conditioning column 0 has 1500 classes in 3000 "
+                                         "rows"):
+        estimate_mi({"x": x, "y": y, "z": identifiers}, x="x", y="y", conditioning="z")
+    # A constant z says nothing: I(x; y | z) = I(x; y).
+    alone = estimate_mi(x, y, random_state=0)
+    given = estimate_mi({"x": x, "y": y, "z": np.ones(3000)}, x="x", y="y",
+                        conditioning="z", random_state=0)
+    assert given.value == alone.value
