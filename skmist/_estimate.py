@@ -238,8 +238,9 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
         Whether y holds class labels. ``"auto"``: a 1-D y of strings, booleans or a
         pandas categorical, or of numbers with at most ``min(50, n_samples // 10)``
         distinct values (integer-coded classes, counts of a few values, grades of 0.5
-        steps); a y of many distinct values (ages, prices in cents) is continuous. Labels go to an estimator's ``discrete_target`` (one-hot
-        encoded). With DataLoaders the rule reads every batch's y (see Notes).
+        steps); a y of many distinct values (ages, prices in cents) is continuous.
+        Labels go to an estimator's ``discrete_target`` (one-hot encoded). With
+        DataLoaders the rule reads every batch's y (see Notes).
     discrete_features : "auto", bool or array-like, default="auto"
         Which columns of x hold discrete values (counts, integer codes, booleans):
         ``"auto"`` takes those of numbers with at most ``min(50, n_samples // 10)``

@@ -92,7 +92,7 @@ class _KSGDiagnostics(NamedTuple):
     n_samples: int
     n_distinct: int
     drowned: list
-    coarse: list = []
+    coarse: tuple = ()
 
 
 def _warn_if_few_samples(estimator, value, n_distinct, needed=0, reason="",
@@ -411,12 +411,12 @@ class _KSGFamily(_NonparametricEstimator):
             drowned += ["y" + (f" column {j}" if y.shape[1] > 1 else "") for j in
                         np.flatnonzero(self._drowned_by_jitter(y).cpu().numpy())]
         coarse = [f"X column {j} has {m} distinct values" for j, m in zip(
-            np.flatnonzero(continuous.cpu().numpy()), _few_values(x[:, continuous]))
+            np.flatnonzero(continuous.cpu().numpy()), _counts_if_few(x[:, continuous]))
             if m]
         if not discrete_y:
             coarse += [("y" + (f" column {j}" if y.shape[1] > 1 else "")
-                        + f" has {m} distinct values") for j, m in enumerate(_few_values(y))
-                       if m]
+                        + f" has {m} distinct values")
+                       for j, m in enumerate(_counts_if_few(y)) if m]
         return dict(tied=tied, copied=copied, n_distinct=n_distinct, drowned=drowned,
                     coarse=coarse)
 
@@ -876,7 +876,7 @@ def _gaussian_pointwise(x, y):
 COARSE_VALUES = 50
 
 
-def _few_values(t):
+def _counts_if_few(t):
     """For each column of ``t``, its number of distinct values where it has at most
     ``min(COARSE_VALUES, n // 10)`` of them, else 0."""
     limit = min(COARSE_VALUES, t.shape[0] // 10)
