@@ -11,6 +11,7 @@ from scipy.stats import norm
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 
+import skmist
 import skmist.functional as F
 from skmist import (
     ChainRuleCMIEstimator,
@@ -434,3 +435,16 @@ def test_numpy_input_gives_what_the_other_functional_estimates_give():
     assert type(value) is type(reference) is torch.Tensor
     assert (value.dtype, value.ndim, value.device.type) == (reference.dtype, 0, "cpu")
     assert value.dtype == torch.float64
+
+
+def test_conditional_ksg_flags_an_estimate_still_growing_with_n():
+    # y = sin(5x) + z is a noise-free function of x and z (unbounded CMI): KSG gave 1.43
+    # nats at n = 5000 with no warning.
+    rng = np.random.default_rng(0)
+    x, z = rng.normal(size=(2, 2000))
+    X = np.c_[x, z]
+    est = ConditionalKSGEstimator(conditioning=[1], random_state=0).fit(X, np.sin(5 * x) + z)
+    with pytest.warns(skmist.UnreliableEstimateWarning,
+                      match="still growing with the sample size.*noise-free function of "
+                            "X and the conditioning"):
+        est.estimate(X, np.sin(5 * x) + z, return_std=True, random_state=0)
