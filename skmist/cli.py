@@ -268,8 +268,6 @@ def _estimate(args):
                                    for name in name_list(names)])
     given = name_list(y) + ([] if z is None else name_list(z))
     x_names = x if x is not None else [c for c in df.columns if c not in given]
-    if z is not None:
-        _check_numeric(df, name_list(z), args.data, "conditioning", "--conditioning")
     result = estimate_mi(
         df, x=x, y=y, conditioning=z, estimator=estimator, test_size=test_size,
         device=options["device"], random_state=options["seed"],

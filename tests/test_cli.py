@@ -169,6 +169,11 @@ def test_estimate_takes_columns_of_strings_as_classes(table, capsys, tmp_path):
                    f"{len(df)} rows (fewer than 5 rows per class): an identifier or free "
                    "text rather than classes, whose MI with y cannot be estimated from "
                    "them; leave it out or group its classes\n")
+    # Conditioning on named classes: 'label' (a's sign) was refused as not numeric.
+    status, out, _ = run_main(capsys, "estimate", path, "--x", "a", "--y", "c",
+                              "--conditioning", "label")
+    assert status == 0
+    assert out.startswith("I(a; c | label) = 0.")
 
 
 def test_errors_name_the_problem(table, capsys, tmp_path):
