@@ -882,15 +882,22 @@ def _auto_name(n_samples, n_columns, labels=False):
     return "minde" if n_samples >= AUTO_MIN_TRAINED_SAMPLES else "ksg"
 
 
+def _auto_ksg_settings(n_columns, labels=False):
+    """KSG's ``n_neighbors`` and ``variant`` in the auto rule: scikit-learn's k = 3
+    and eq. 8 below ``AUTO_KSG_MIN_COLUMNS`` (x, y and any z) and for labels (Ross's
+    estimator), else k = 2 and eq. 9."""
+    if labels or n_columns < AUTO_KSG_MIN_COLUMNS:
+        return dict(n_neighbors=3, variant=1)
+    return dict(n_neighbors=AUTO_KSG_NEIGHBORS, variant=AUTO_KSG_VARIANT)
+
+
 def _auto_estimator(name, n_columns=0, labels=False):
     """The estimator of the auto rule's ``name``, with the settings it was measured in
     for ``n_columns`` (x and y; ``labels``: y is one column of class labels)."""
     from .estimators import KSGEstimator, MINDEEstimator, MMGEstimator
 
     if name == "ksg":
-        if labels or n_columns < AUTO_KSG_MIN_COLUMNS:
-            return KSGEstimator(scale="quantile")
-        return KSGEstimator(AUTO_KSG_NEIGHBORS, AUTO_KSG_VARIANT, scale="quantile")
+        return KSGEstimator(**_auto_ksg_settings(n_columns, labels), scale="quantile")
     if name == "minde":
         return MINDEEstimator(variant="joint")
     if name == "mmg":
@@ -951,7 +958,7 @@ def _conditional_estimator(estimator, mask, n_samples, n_columns):
             # Gaussians of skmist.datasets (10 seeds), RMSE 0.065 against 0.073 in
             # 2 + 2 + 2 columns at n = 1000, 0.278 against 0.330 at CMI 1.61, 0.094
             # against 0.107 in 3 + 3 + 3 at 10,000; 0.027 against 0.021 in 1 + 1 + 1.
-            k = AUTO_KSG_NEIGHBORS if n_columns >= AUTO_KSG_MIN_COLUMNS else 3
+            k = _auto_ksg_settings(n_columns)["n_neighbors"]
             return ConditionalKSGEstimator(conditioning=mask, n_neighbors=k,
                                            scale="quantile")
         return ChainRuleCMIEstimator(conditioning=mask,
