@@ -28,8 +28,8 @@ skmist alone and prints no time ratio.)
    with Cauchy tails, monotone-transformed marginals, a sharp-edged 1-D channel,
    mixtures whose components cancel in the covariance, integer-valued features, a
    Cauchy signal in Cauchy noise, MI of 5-6 nats in 5-10 dimensions, and small samples
-   (n = 300-1500, and 5000 rows for 30 + 30 columns), a column of named classes, and
-   duplicated records. Each row says
+   (n = 300-1500, and 5000 rows for 30 + 30 columns), a column of named classes,
+   duplicated records, and a y of a few fractional grades. Each row says
    whether the estimate is within tolerance and whether it came with a caveat
    (``MIResult.caveats``): a case is acceptable when it is right or warned. The
    markdown table goes to ``OUT/cases.md``.
@@ -276,6 +276,13 @@ def cases(seed):
     x, y = gaussian_pair(2000, 10, 10, 0.5, rng)
     out.append(("duplicated records: 2000 rows of 10 + 10 (MI 0.5) three times",
                 np.repeat(x, 3, 0), np.repeat(y, 3, 0), 0.5))
+    out.append(("small: Gaussian 3 + 3, MI 2.3, n = 500",
+                *gaussian_pair(500, 3, 3, 2.3, rng), 2.3))
+    # y's grade 0.5, 1.5 or 2.5 by the thirds of x's first column: I = H(grade).
+    x = rng.normal(size=(5000, 2))
+    p = np.diff(np.r_[0, stats.norm.cdf([-0.5, 0.5]), 1])
+    out.append(("a y of 3 grades (0.5, 1.5, 2.5) of 2 Gaussian features", x,
+                np.digitize(x[:, 0], [-0.5, 0.5]) + 0.5, float(-(p * np.log(p)).sum())))
     return out
 
 
