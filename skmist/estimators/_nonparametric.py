@@ -403,7 +403,8 @@ class _KSGFamily(_NonparametricEstimator):
         samples repeated more than k times, and ``copied``, of samples repeated whose x
         and y occur in no other sample (both when ``count_ties``, else 0);
         ``n_distinct``, the number of distinct samples; ``drowned``, the continuous
-        columns whose jitter dwarfs their spread."""
+        columns whose jitter dwarfs their spread; ``coarse``, the continuous columns
+        (and y) of few distinct values, described."""
         copies, n_distinct = _copies(_joint_rows(x, y))
         tied = copied = 0.0
         if count_ties:
