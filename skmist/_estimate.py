@@ -367,6 +367,8 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
     if n_samples != _n_rows(Y):
         raise ValueError(f"x has {n_samples} rows but y has {_n_rows(Y)}; they must match")
     X, coded = _class_codes(X)
+    for values, role in ((X, "x"), (Y, "y"), (Z, "conditioning")):
+        _check_finite(values, role)
     n_columns = _n_columns(X) + _n_columns(Y)
     labels = _holds_labels(Y, discrete_target)
     discrete_x = _discrete_columns(X, discrete_features, n_samples) | coded
@@ -816,6 +818,43 @@ def _class_codes(X, role="x"):
     for name, values in columns.items():
         X[name] = values
     return X, mask
+
+
+def _check_finite(values, role):
+    """A ValueError naming the first column of ``values`` (x, y or the conditioning)
+    with a missing (NaN) or infinite number, its row count and its first row: the
+    estimators' own check names none of them and suggests gradient boosting."""
+    if values is None:
+        return
+    if isinstance(values, torch.Tensor):
+        values = values.detach().cpu()
+        frame = pd.DataFrame(values.reshape(len(values), -1).double().numpy()) \
+            if values.is_floating_point() else None
+    elif isinstance(values, pd.Series):
+        frame = values.to_frame()
+    elif isinstance(values, pd.DataFrame):
+        frame = values
+    else:
+        array = np.asarray(values)
+        frame = pd.DataFrame(array.reshape(len(array), -1)) if array.dtype.kind == "f" \
+            else None
+    if frame is None:
+        return
+    named = isinstance(values, (pd.DataFrame, pd.Series)) or frame.shape[1] > 1
+    for name, column in frame.items():
+        if column.dtype.kind != "f":
+            continue
+        bad = ~np.isfinite(column.to_numpy())
+        if bad.any():
+            what = "missing values (NaN)" if np.isnan(column.to_numpy()[bad]).any() \
+                else "infinite values"
+            where = f"{role} column {name!r}" if named else role
+            count = int(bad.sum())
+            raise ValueError(
+                f"{where} has {what} in {count} row{'s' if count > 1 else ''} (the "
+                f"first: row {column.index[bad][0]}); MI estimators need complete, finite "
+                "rows: drop those rows (DataFrame.dropna) or impute them first"
+            )
 
 
 def _without_constant_columns(Z):

@@ -989,3 +989,23 @@ def test_conditioning_on_named_classes_and_on_a_constant():
     given = estimate_mi({"x": x, "y": y, "z": np.ones(3000)}, x="x", y="y",
                         conditioning="z", random_state=0)
     assert given.value == alone.value
+
+
+def test_missing_and_infinite_values_are_refused_by_column_and_row():
+    # The estimators' check said "Input X contains NaN" and suggested gradient boosting.
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(rng.normal(size=(100, 3)), columns=["a", "b", "c"],
+                      index=np.arange(100) + 1000)
+    df.loc[1005, "b"] = np.nan
+    with pytest.raises(ValueError, match=re.escape(
+            "x column 'b' has missing values (NaN) in 1 row (the first: row 1005); MI "
+            "estimators need complete, finite rows: drop those rows (DataFrame.dropna) or "
+            "impute them first")):
+        estimate_mi(df, y="c")
+    y = df["c"].to_numpy().copy()
+    y[[3, 7]] = np.inf
+    with pytest.raises(ValueError, match=r"^y has infinite values in 2 rows \(the first: "
+                                         r"row 3\)"):
+        estimate_mi(df[["a"]].to_numpy(), y)
+    with pytest.raises(ValueError, match=r"^conditioning column 'b' has missing values"):
+        estimate_mi(df, x="a", y="c", conditioning="b")
