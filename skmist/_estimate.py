@@ -590,6 +590,8 @@ def _below_cheap_estimates(est, X, Y, value, error, random_state, labels=False):
                            "(biased towards 0 in many dimensions)"))
     caveats = []
     for other, what in found:
+        if other is None:
+            continue
         margin = max(CROSS_CHECK_MARGIN, CROSS_CHECK_MARGIN * other) + 2 * (error or 0.0)
         if value < other - margin:
             caveats.append(
@@ -666,7 +668,8 @@ def _logistic_bound(x, labels, random_state):
     """H(y) - E[-log q(y | x)] for a multinomial logistic regression q fitted on one
     half of at most ``CROSS_CHECK_ROWS`` rows and evaluated on the other, both ways:
     the classifier route's lower bound with the simplest classifier (H(y) the plug-in
-    entropy of the labels' frequencies)."""
+    entropy of the labels' frequencies). None where a half holds a single class (a
+    class of one row, as a rare event may be)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import KFold, cross_val_predict
 
@@ -675,6 +678,8 @@ def _logistic_bound(x, labels, random_state):
     x, labels = x[rows], labels[rows]
     classes, codes = np.unique(labels, return_inverse=True)
     folds = KFold(2, shuffle=True, random_state=int(rng.integers(2**31 - 1)))
+    if any(len(np.unique(codes[train])) < 2 for train, _ in folds.split(x)):
+        return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a class missing from one half, convergence
         proba = cross_val_predict(LogisticRegression(max_iter=300), x, codes, cv=folds,
