@@ -1020,3 +1020,21 @@ def test_a_class_of_one_row_does_not_break_the_logistic_check():
     y[0] = 1
     result = estimate_mi(x, y, random_state=0, verbose=False)
     assert abs(result.value) < 0.01  # y says nothing about x
+
+
+def test_an_estimate_far_below_zero_is_a_caveat():
+    # x of three values repeating along y = 0..119: a dependence finer than any
+    # neighbourhood, which KSG read as -0.28 +- 0.044 nats, silently.
+    with pytest.warns(UnreliableEstimateWarning, match="is below 0 by"):
+        result = estimate_mi([[1.0, 2.0], [2.0, 1.0], [3.0, 0.5]] * 40, list(range(120)),
+                             random_state=0)
+    assert result.value < -0.1
+    assert any("and MI never is" in c for c in result.caveats)
+
+
+def test_too_few_rows_for_the_jackknife_is_a_clear_error():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match=r"the standard error re-estimates on halves of the "
+                                         r"5 samples \(2 rows each\), and one failed: "
+                                         r"n_neighbors=3 must be smaller than n_samples=2"):
+        estimate_mi(rng.normal(size=(5, 1)), rng.normal(size=5))

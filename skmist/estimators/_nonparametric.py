@@ -312,7 +312,14 @@ class _NonparametricEstimator(_TensorData, MIEstimator):
         for _ in range(self._n_halves):
             rows = np.sort(rng.choice(n, kept, replace=False))
             index = torch.as_tensor(rows) if isinstance(X, torch.Tensor) else rows
-            halves.append(self._estimate(X[index], y[_rows_of(y, rows)]))
+            try:
+                halves.append(self._estimate(X[index], y[_rows_of(y, rows)]))
+            except ValueError as error:  # a half too small, or constant, to estimate on
+                raise ValueError(
+                    f"{type(self).__name__}: the standard error re-estimates on halves "
+                    f"of the {n} samples ({kept} rows each), and one failed: {error}. "
+                    "Use more samples, or return_std=False."
+                ) from error
         halves = np.asarray(halves)
         # Shao and Wu's variance for deleting d = n - kept: kept / d times the mean
         # squared deviation of the subsample estimates.
