@@ -854,9 +854,11 @@ def _check_finite(values, role):
     if values is None:
         return
     if isinstance(values, torch.Tensor):
-        values = values.detach().cpu()
-        frame = pd.DataFrame(values.reshape(len(values), -1).double().numpy()) \
-            if values.is_floating_point() else None
+        t = values.detach().reshape(len(values), -1)
+        # Checked where it lives (a GPU): only a tensor with a bad value is copied.
+        if not t.is_floating_point() or bool(torch.isfinite(t).all()):
+            return
+        frame = pd.DataFrame(t.cpu().double().numpy())
     elif isinstance(values, pd.Series):
         frame = values.to_frame()
     elif isinstance(values, pd.DataFrame):

@@ -1009,6 +1009,10 @@ def test_missing_and_infinite_values_are_refused_by_column_and_row():
         estimate_mi(df[["a"]].to_numpy(), y)
     with pytest.raises(ValueError, match=r"^conditioning column 'b' has missing values"):
         estimate_mi(df, x="a", y="c", conditioning="b")
+    tensor = torch.as_tensor(df[["a", "b"]].to_numpy())
+    with pytest.raises(ValueError, match=r"^x column 1 has missing values \(NaN\) in 1 "
+                                         r"row \(the first: row 5\)"):
+        estimate_mi(tensor, df["c"].to_numpy())
 
 
 def test_a_class_of_one_row_does_not_break_the_logistic_check():
