@@ -208,7 +208,7 @@ class ConditionalKSGEstimator(_KSGFamily):
     def _validate_fit_data(self, X, y):
         return _validate_with_conditioning(self, X, y)
 
-    def _compute(self, X, y):
+    def _compute(self, X, y, diagnose=True):
         """``(estimate, _KSGDiagnostics)``, as :class:`KSGEstimator`'s; the saturated
         share is that of the Frenzel-Pompe counts (see
         ``functional._conditional._saturated``)."""
@@ -223,7 +223,7 @@ class ConditionalKSGEstimator(_KSGFamily):
         found = self._ties_and_drowning(
             x, y, continuous, discrete_y,
             count_ties=not (discrete_y or self.discrete_conditioning),
-        )
+        ) if diagnose else None
         rng = check_random_state(self.random_state)
         x = x.clone()
         x[:, continuous] = self._jitter(x[:, continuous], rng)
@@ -236,6 +236,8 @@ class ConditionalKSGEstimator(_KSGFamily):
             backend=self.backend,
             n_jobs=self.n_jobs,
         )
+        if not diagnose:
+            return float(mi), None
         return float(mi), _KSGDiagnostics(saturated, n_samples=x.shape[0], **found)
 
 
