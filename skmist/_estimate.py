@@ -418,7 +418,9 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
     continuous = int((~discrete_x).sum()) + _n_columns(X) - len(discrete_x) \
         + (0 if labels else _n_columns(Y))
     caveats += _too_few_samples(est, n_train, n_columns, continuous)
-    caveats += _copied_records(est, X, Y, labels, held_out)
+    # The rows as numbers, with one of each duplicated record: both checks read them.
+    distinct = _distinct_records(X, Y, labels)
+    caveats += _copied_records(est, distinct, held_out)
     caveats += _below_zero(est, value, error)
     if Z is None:
         if isinstance(estimator, str) and estimator.lower() == "auto" \
@@ -431,7 +433,7 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
                 "this many dimensions when the dependence is strong: read it as a lower "
                 "bound."
             )
-        caveats += _below_cheap_estimates(est, X, Y, value, error, random_state, labels)
+        caveats += _below_cheap_estimates(est, distinct, value, error, random_state, labels)
     return _result(est, value, error, n_train, n_test, held_out, caveats)
 
 
@@ -528,8 +530,9 @@ def _forms_disagree(est, X_test, Y_test, value):
     ]
 
 
-def _below_cheap_estimates(est, X, Y, value, error, random_state, labels=False):
-    """A caveat when ``value`` is well below what one of two cheap estimators finds.
+def _below_cheap_estimates(est, distinct, value, error, random_state, labels=False):
+    """A caveat when ``value`` is well below what one of two cheap estimators finds
+    on ``distinct``, the data's ``_distinct_records``.
 
     * The Gaussian copula: the Gaussian MI of the normal scores of each column's ranks,
       less its plug-in bias. When x or y has one column it is a lower bound of the true
@@ -549,12 +552,11 @@ def _below_cheap_estimates(est, X, Y, value, error, random_state, labels=False):
     from .estimators import KSGEstimator
     from .functional import gaussian_mi, gaussian_mi_bias, rank_normal_scores
 
-    rows = _numeric_rows(X, Y, labels)
-    if rows is None:
+    if distinct is None:
         return []
     # Copies of a record are neighbours that KSG reads as dependence (every row twice
     # took 10 + 10 Gaussian columns with MI 0.5 to 1.03), and add nothing to a copula.
-    x, y = _without_copied_records(*rows)
+    x, y, _ = distinct
     if labels:
         y = y[:, 0].long().numpy()
     # A constant column carries no information (and the checks refuse one).
@@ -626,34 +628,41 @@ def _numeric_rows(X, Y, labels):
     return x.reshape(len(x), -1), y.reshape(len(y), -1)
 
 
-def _without_copied_records(x, y):
-    """(x, y) with one row of each duplicated record: of the rows that
-    ``copied_records`` marks, the first of each; the repeated values of discrete data,
-    which occur with other partners too, are all kept."""
+def _distinct_records(X, Y, labels):
+    """``(x, y, share)``: ``_numeric_rows`` with one row of each duplicated record (of
+    the rows that ``copied_records`` marks, the first of each; the repeated values of
+    discrete data, which occur with other partners too, are all kept), and the share
+    of the rows that were copies; None where ``_numeric_rows`` is."""
     from .estimators._nonparametric import _joint_rows, _row_groups, copied_records
 
-    inverse, counts = _row_groups(_joint_rows(x, y))
-    records = copied_records(x, y, counts[inverse])
-    rows = torch.arange(len(x))
-    first = torch.full((len(counts),), len(x), dtype=torch.long).scatter_reduce(
-        0, inverse, rows, "amin")
-    keep = ~records | (first[inverse] == rows)
-    return x[keep], y[keep]
+    rows = _numeric_rows(X, Y, labels)
+    if rows is None:
+        return None
+    x, y = rows
+    records = copied_records(x, y)
+    if not records.any():
+        return x, y, 0.0
+    # A record's copies are records too, so its group is found among the records alone.
+    marked = records.nonzero()[:, 0]
+    inverse, counts = _row_groups(_joint_rows(x[marked], y[marked]))
+    first = torch.full((len(counts),), len(marked), dtype=torch.long).scatter_reduce(
+        0, inverse, torch.arange(len(marked)), "amin")
+    keep = ~records
+    keep[marked[first]] = True
+    return x[keep], y[keep], float(records.sum()) / len(x)
 
 
-def _copied_records(est, X, Y, labels, held_out):
+def _copied_records(est, distinct, held_out):
     """A caveat when more than ``COPIED_SHARE`` of the rows are copies of another row
     whose x and y occur nowhere else, as duplicated records are, for an estimator that
     does not warn of them itself (KSG does): a held-out row's copy is a training row,
     so the held-out estimate is not held out. 10 + 10 Gaussian columns with MI 0.5 and
     n = 6000: MMG gave 0.51 on distinct rows and 0.72 on 2000 rows three times."""
-    from .estimators import ConditionalKSGEstimator, KSGEstimator
-    from .estimators._nonparametric import COPIED_SHARE, copied_share
+    from .estimators._nonparametric import COPIED_SHARE, _KSGFamily
 
-    rows = _numeric_rows(X, Y, labels)
-    if rows is None or isinstance(est, (KSGEstimator, ConditionalKSGEstimator)):
+    if distinct is None or isinstance(est, _KSGFamily):
         return []
-    share = copied_share(*rows)
+    share = distinct[2]
     if share <= COPIED_SHARE:
         return []
     where = ("held-out rows have copies among the training rows, so the estimate is not "
@@ -1422,8 +1431,8 @@ def _estimate_streaming(data, x, y, estimator, test_size, device, random_state, 
     # The held-out rows are in memory: the same checks as for arrays, on them.
     caveats = _caveats_of(caught)
     caveats += _too_few_samples(est, n_train, _n_columns(X_test) + _n_columns(y_test))
-    caveats += _below_cheap_estimates(est, X_test, y_test, value, error, random_state,
-                                      labels)
+    caveats += _below_cheap_estimates(est, _distinct_records(X_test, y_test, labels), value,
+                                      error, random_state, labels)
     return _result(est, value, error, n_train, _n_rows(X_test), True, caveats)
 
 
