@@ -762,12 +762,16 @@ def named_estimators(conditional=False):
             if conditional or not entry.conditional}
 
 
-def _holds_labels(y, discrete_target):
-    """Whether ``y`` holds class labels, by ``estimate_mi``'s ``discrete_target`` rule."""
+def _check_discrete_target(discrete_target):
     if discrete_target not in ("auto", True, False):
         raise ValueError(
             f"discrete_target must be 'auto', True or False; got {discrete_target!r}"
         )
+
+
+def _holds_labels(y, discrete_target):
+    """Whether ``y`` holds class labels, by ``estimate_mi``'s ``discrete_target`` rule."""
+    _check_discrete_target(discrete_target)
     if discrete_target != "auto":
         return discrete_target
     if _n_columns(y) != 1 or isinstance(y, torch.Tensor) and y.dtype.is_floating_point:
@@ -1447,10 +1451,7 @@ def _streamed_classes(loader, test_loader, x, y, discrete_target):
     several columns, the first), so that a class missing from the first batch, or
     seen only in held-out batches, is still one.
     """
-    if discrete_target not in ("auto", True, False):
-        raise ValueError(
-            f"discrete_target must be 'auto', True or False; got {discrete_target!r}"
-        )
+    _check_discrete_target(discrete_target)
     if discrete_target is False:
         return None
     auto = discrete_target == "auto"
