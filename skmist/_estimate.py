@@ -106,8 +106,9 @@ class MIResult:
         :class:`~skmist.UnreliableEstimateWarning`: too few samples for the number of
         columns, a trained estimator that scores its training rows far above the
         held-out ones (overfitting), an MMG estimate far above the gap form of its
-        integral on the held-out rows (a denoiser that does not generalise), a large
-        standard error, an estimate far below the Gaussian-copula MI of the same data,
+        integral on the held-out rows (a denoiser that does not generalise), a
+        diffusion integrand that has not decayed at its finest noise (y nearly a
+        function of x), a large standard error, an estimate far below the Gaussian-copula MI of the same data,
         or the estimator's own warnings (y a function of X, a plug-in's bias, ...).
         Empty when nothing is known to be wrong.
     reliable : bool

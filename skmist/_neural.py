@@ -615,7 +615,14 @@ class NeuralMIEstimator(MIEstimator):
                 UnreliableEstimateWarning,
                 stacklevel=3,
             )
+        for caveat in self._estimate_caveats(x, y, value):
+            warnings.warn(caveat, UnreliableEstimateWarning, stacklevel=3)
         return value
+
+    def _estimate_caveats(self, x, y, value):
+        """Messages that ``value``, the estimate on standardized ``(x, y)``, is unsure,
+        warned with it by ``fit`` and ``score``; none unless an estimator checks more."""
+        return []
 
     def _on_initialized(self):
         """Hook for per-fit state a subclass keeps next to its model."""

@@ -774,6 +774,15 @@ def test_the_estimators_own_warnings_become_caveats():
     assert any("y is a linear function of X" in c for c in result.caveats)
 
 
+def test_a_diffusion_estimate_that_has_not_resolved_a_function_of_x_is_a_caveat():
+    # y = x ** 3: infinite MI, of which a diffusion estimate resolves a finite part.
+    x = np.random.default_rng(11).normal(size=(3000, 2))
+    minde = MINDEEstimator(variant="joint", hidden_dims=(64, 64), max_iter=1000)
+    result = estimate_mi(x, x ** 3, estimator=minde, random_state=0)
+    (caveat,) = [c for c in result.caveats if "leaves out at least" in c]
+    assert "infinite for an exact function" in caveat and not result.reliable
+
+
 def test_a_gap_between_training_and_held_out_rows_is_a_caveat(pair):
     from skmist._estimate import _overfitting
 

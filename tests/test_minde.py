@@ -9,6 +9,7 @@ is in the slow tests.
 
 import math
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ import torch
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skmist import MINDEEntropy, MINDEEstimator
+from skmist import MINDEEntropy, MINDEEstimator, UnreliableEstimateWarning
 from skmist.functional import diffusion_times, gaussian_reference_noise, girsanov_kl, vp_schedule
 from skmist.functional._diffusion import T_MIN, _girsanov_terms
 from skmist.nn import Denoiser, GaussianDenoiser
@@ -431,6 +432,23 @@ def test_a_categorical_target_conditions_the_diffusion_of_x():
     assert 0.85 < est.mi_ < math.log(3) + 0.1
     with pytest.raises(ValueError, match="categorical"):
         MINDEEstimator(variant="joint", **TINY).fit(x, names)
+
+
+def test_a_function_of_x_is_flagged_as_unresolved_and_a_noisy_channel_is_not():
+    # y = x ** 3 is x itself after the quantile map: infinite MI, whose integrand does
+    # not decay at the schedule's top log-SNR; a noisy channel's has decayed there.
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=(3000, 2))
+    params = dict(variant="joint", hidden_dims=(64, 64), max_iter=1000, random_state=0)
+    with pytest.warns(UnreliableEstimateWarning, match=r"leaves out at least .* nats: "
+                      r"at the finest noise the diffusion reaches \(log-SNR 9.1\)"):
+        MINDEEstimator(**params).fit(x[:2000], x[:2000] ** 3)
+    noisy = x + 0.5 * rng.normal(size=x.shape)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnreliableEstimateWarning)
+        est = MINDEEstimator(**params).fit(x[:2000], noisy[:2000])
+        est.score(x[2000:], noisy[2000:])
+    assert est._integrand_at_top(*est._fitted_inputs(x[2000:], noisy[2000:])) < 0.01
 
 
 @pytest.mark.parametrize(
