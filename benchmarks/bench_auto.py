@@ -283,6 +283,10 @@ def cases(seed):
     p = np.diff(np.r_[0, stats.norm.cdf([-0.5, 0.5]), 1])
     out.append(("a y of 3 grades (0.5, 1.5, 2.5) of 2 Gaussian features", x,
                 np.digitize(x[:, 0], [-0.5, 0.5]) + 0.5, float(-(p * np.log(p)).sum())))
+    # A noiseless function of x has infinite MI: no estimate is right, a warned one is.
+    x = rng.normal(size=(10_000, 8))
+    out.append(("a function: y = x^3 of 4 of 8 Gaussian columns", x, x[:, :4] ** 3,
+                math.inf))
     return out
 
 

@@ -613,10 +613,10 @@ class NeuralMIEstimator(MIEstimator):
                 "pairs dominate it, as happens to NWJ-type bounds (exp of the critic) at "
                 "high MI, where SMILEEstimator and InfoNCEEstimator are stable.",
                 UnreliableEstimateWarning,
-                stacklevel=3,
+                stacklevel=user_stacklevel(),
             )
         for caveat in self._estimate_caveats(x, y, value):
-            warnings.warn(caveat, UnreliableEstimateWarning, stacklevel=3)
+            warnings.warn(caveat, UnreliableEstimateWarning, stacklevel=user_stacklevel())
         return value
 
     def _estimate_caveats(self, x, y, value):

@@ -194,6 +194,9 @@ def test_within_tolerance():
     assert within_tolerance([0.5, 0.39, 2.19, 2.21, np.nan],
                             [0.4, 0.5, 2.0, 2.0, 1.0]).tolist() == [
         True, False, True, False, False]
+    # An infinite truth (y a function of x) is within reach of no finite estimate.
+    assert within_tolerance([17.0, np.inf, np.nan], [np.inf] * 3).tolist() == [
+        False, True, False]
 
 
 def _summary_from_the_csv(csv):

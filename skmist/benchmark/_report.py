@@ -32,17 +32,21 @@ _PROTOCOL_TEXT = {
 def within_tolerance(estimate, true_mi, abs_tol=ABS_TOL, rel_tol=REL_TOL):
     """Whether ``|estimate - true_mi| <= max(abs_tol, rel_tol * true_mi)``, elementwise.
 
-    A NaN estimate is never within.
+    A NaN estimate is never within; an infinite truth (a noiseless function) is matched
+    only by an infinite estimate, as no finite one is within any share of it.
 
     Examples
     --------
     >>> from skmist.benchmark import within_tolerance
-    >>> within_tolerance([0.45, 1.85, 1.95], [0.4, 2.0, 2.2]).tolist()
-    [True, True, False]
+    >>> within_tolerance([0.45, 1.85, 1.95, 17.0], [0.4, 2.0, 2.2, float("inf")]).tolist()
+    [True, True, False, False]
     """
     estimate = np.asarray(estimate, dtype=np.float64)
     true_mi = np.asarray(true_mi, dtype=np.float64)
-    return np.abs(estimate - true_mi) <= np.maximum(abs_tol, rel_tol * np.abs(true_mi))
+    infinite = np.isinf(true_mi)
+    with np.errstate(invalid="ignore"):  # inf - inf
+        close = np.abs(estimate - true_mi) <= np.maximum(abs_tol, rel_tol * np.abs(true_mi))
+    return np.where(infinite, estimate == true_mi, close & ~infinite)
 
 
 def per_task(df):
