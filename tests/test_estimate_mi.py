@@ -783,6 +783,17 @@ def test_a_diffusion_estimate_that_has_not_resolved_a_function_of_x_is_a_caveat(
     assert "infinite for an exact function" in caveat and not result.reliable
 
 
+def test_the_rescoring_checks_read_a_seeded_ordered_subsample_of_large_data():
+    from skmist._estimate import _at_most
+
+    x, y = np.arange(50.0).reshape(25, 2), pd.Series(np.arange(25.0))
+    assert _at_most(x, y, 0, n_rows=25)[0] is x
+    sub_x, sub_y = _at_most(x, y, 0, n_rows=10)
+    assert sub_x.shape == (10, 2) and list(sub_y.index) == sorted(sub_y.index)
+    np.testing.assert_array_equal(sub_x[:, 0] / 2, sub_y.to_numpy())  # rows kept paired
+    np.testing.assert_array_equal(_at_most(x, y, 0, n_rows=10)[0], sub_x)
+
+
 def test_a_gap_between_training_and_held_out_rows_is_a_caveat(pair):
     from skmist._estimate import _overfitting
 

@@ -927,7 +927,10 @@ def copied_records(x, y, copies=None):
     counted."""
     if copies is None:
         copies = _copies(_joint_rows(x, y))[0]
-    return (copies > 1) & (_copies(x)[0] == copies) & (_copies(y)[0] == copies)
+    repeated = copies > 1
+    if not repeated.any():  # continuous data: spare two more sorts of all the rows
+        return repeated
+    return repeated & (_copies(x)[0] == copies) & (_copies(y)[0] == copies)
 
 
 def copied_share(x, y, copies=None):
