@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 import torch
 
-from skmist import BinnedEstimator, GaussianEstimator, KSGEstimator, SMILEEstimator
+from skmist import (BinnedEstimator, GaussianEstimator, KSGEstimator, SMILEEstimator,
+                    UnreliableEstimateWarning)
 from skmist.estimators import all_estimators
 
 RHO = 0.8
@@ -35,6 +36,30 @@ def test_nonparametric_intervals_cover_the_truth(estimator):
     coverage = np.mean(np.abs(values - TRUE_MI) < 1.96 * errors)
     assert 0.85 <= coverage <= 1.0
     assert np.mean(errors) == pytest.approx(np.std(values), rel=0.3)
+
+
+def test_the_jackknife_of_a_subsample_scaled_to_all_rows_still_covers(monkeypatch):
+    # Large data draw the halves from JACKKNIFE_ROWS rows and scale the variance by
+    # m / n; here 200 of 600 rows, as 20,000 of 60,000 would be.
+    import skmist.estimators._nonparametric as nonparametric
+
+    monkeypatch.setattr(nonparametric, "JACKKNIFE_ROWS", 200)
+    rng = np.random.default_rng(0)
+    values, errors = [], []
+    for r in range(50):
+        X, y = draw(rng, 600)
+        value, error = KSGEstimator().fit(X, y).estimate(X, y, return_std=True,
+                                                         random_state=r)
+        values.append(value)
+        errors.append(error)
+    values, errors = np.array(values), np.array(errors)
+    assert 0.85 <= np.mean(np.abs(values - TRUE_MI) < 1.96 * errors) <= 1.0
+    assert np.mean(errors) == pytest.approx(np.std(values), rel=0.3)
+    # The estimate still grows with n where it should: y = sin 5x has no noise.
+    x = np.random.default_rng(1).normal(size=(3000, 1))
+    with pytest.warns(UnreliableEstimateWarning, match="still growing"):
+        KSGEstimator().fit(x, np.sin(5 * x[:, 0])).estimate(x, np.sin(5 * x[:, 0]),
+                                                            return_std=True, random_state=0)
 
 
 def test_neural_standard_error_matches_the_spread_over_fresh_samples():

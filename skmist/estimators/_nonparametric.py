@@ -79,6 +79,10 @@ COPIED_SHARE = 0.05
 # errors), skmist.datasets.conditional_gaussian with CMI 2.3 in 2 + 2 + 2 columns by
 # 0.11-0.16 (estimates 1.63 and 1.93), its CMI up to 1.15 in 1 or 2 coordinates by
 # 0.025 at most.
+# Beyond this many rows the jackknife's halves are drawn from this many (see
+# _estimate_with_std): its 20 estimates on halves were 7.5 times the fit's time at
+# 100,000 rows of 3 + 3 columns.
+JACKKNIFE_ROWS = 20_000
 RISING_NATS = 0.1
 RISING_STANDARD_ERRORS = 4
 # Every estimator warns at this many distinct samples or fewer: three points are fitted
@@ -306,27 +310,38 @@ class _NonparametricEstimator(_TensorData, MIEstimator):
         if not return_std:
             return value
         n = X.shape[0]
-        kept = n // 2
         rng = check_random_state(random_state)
-        halves = []
-        for _ in range(self._n_halves):
-            rows = np.sort(rng.choice(n, kept, replace=False))
-            index = torch.as_tensor(rows) if isinstance(X, torch.Tensor) else rows
-            try:
-                halves.append(self._estimate(X[index], y[_rows_of(y, rows)]))
-            except ValueError as error:  # a half too small, or constant, to estimate on
-                raise ValueError(
-                    f"{type(self).__name__}: the standard error re-estimates on halves "
-                    f"of the {n} samples ({kept} rows each), and one failed: {error}. "
-                    "Use more samples, or return_std=False."
-                ) from error
-        halves = np.asarray(halves)
-        # Shao and Wu's variance for deleting d = n - kept: kept / d times the mean
+        # Beyond JACKKNIFE_ROWS the halves are drawn from that many rows, and their
+        # variance, of an estimate on m rows, is scaled to n rows by m / n.
+        m = min(n, JACKKNIFE_ROWS)
+        pool = np.arange(n) if m == n else np.sort(rng.choice(n, m, replace=False))
+        kept = m // 2
+        halves = np.asarray([
+            self._on_rows(X, y, pool[np.sort(rng.choice(m, kept, replace=False))])
+            for _ in range(self._n_halves)
+        ])
+        # Shao and Wu's variance for deleting d = m - kept: kept / d times the mean
         # squared deviation of the subsample estimates.
-        variance = kept / (n - kept) * np.mean((halves - halves.mean()) ** 2)
+        variance = kept / (m - kept) * np.mean((halves - halves.mean()) ** 2) * m / n
         std = float(np.sqrt(variance))
+        if m < n:  # the rise from n / 2 rows to n: the two halves of a shuffle
+            order = rng.permutation(n)
+            halves = np.asarray([self._on_rows(X, y, np.sort(order[i::2][:n // 2]))
+                                 for i in (0, 1)])
         self._warn_if_rising(value, float(halves.mean()), std, n)
         return value, std
+
+    def _on_rows(self, X, y, rows):
+        """The plain estimate on ``rows`` of ``(X, y)``, for the jackknife."""
+        index = torch.as_tensor(rows) if isinstance(X, torch.Tensor) else rows
+        try:
+            return self._estimate(X[index], y[_rows_of(y, rows)])
+        except ValueError as error:  # a half too small, or constant, to estimate on
+            raise ValueError(
+                f"{type(self).__name__}: the standard error re-estimates on halves of "
+                f"the {X.shape[0]} samples ({len(rows)} rows each), and one failed: "
+                f"{error}. Use more samples, or return_std=False."
+            ) from error
 
     def _warn_if_rising(self, value, half_value, std, n_samples):
         """A warning where ``value`` on all the samples is far above ``half_value``,
