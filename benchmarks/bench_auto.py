@@ -287,6 +287,9 @@ def cases(seed):
     x = rng.normal(size=(10_000, 8))
     out.append(("a function: y = x^3 of 4 of 8 Gaussian columns", x, x[:, :4] ** 3,
                 math.inf))
+    # Rows that are a time series: the values of two independent random walks.
+    walks = np.cumsum(rng.normal(size=(2000, 2)), axis=0)
+    out.append(("two independent random walks, n = 2000", walks[:, :1], walks[:, 1], 0.0))
     return out
 
 

@@ -794,6 +794,28 @@ def test_the_rescoring_checks_read_a_seeded_ordered_subsample_of_large_data():
     np.testing.assert_array_equal(_at_most(x, y, 0, n_rows=10)[0], sub_x)
 
 
+def test_autocorrelated_rows_such_as_two_random_walks_are_a_caveat():
+    # Two independent random walks: MI 0 between the series' values, yet KSG reads
+    # their shared slow drift as dependence (0.84 nats at 2000 rows), silently before.
+    walks = np.cumsum(np.random.default_rng(0).normal(size=(2000, 2)), axis=0)
+    with pytest.warns(UnreliableEstimateWarning, match="not independent samples"):
+        result = estimate_mi(walks[:, 0], walks[:, 1], random_state=0)
+    (caveat,) = [c for c in result.caveats if "not independent samples" in c]
+    assert result.value > 0.3 and "np.diff" in caveat
+    effective = int(re.search(r"count as about (\d+) independent", caveat).group(1))
+    assert effective < 20
+    # The same rows shuffled, or sorted by x (a monotone column: the sort's order, not
+    # time's), are independent samples; grouped class labels are not a time series.
+    shuffled = walks[np.random.default_rng(1).permutation(2000)]
+    x, y = gaussian_pair(2000, 1, 0.9, seed=0)
+    order = np.argsort(x[:, 0])
+    labels = np.repeat([2, 0, 1], 700)[:2000]
+    for x_, y_ in [(shuffled[:, 0], shuffled[:, 1]), (x[order], y[order]),
+                   (labels[:, None] + np.random.default_rng(2).normal(size=(2000, 1)), labels)]:
+        result = estimate_mi(x_, y_, random_state=0)
+        assert not [c for c in result.caveats if "not independent samples" in c]
+
+
 def test_a_gap_between_training_and_held_out_rows_is_a_caveat(pair):
     from skmist._estimate import _overfitting
 
