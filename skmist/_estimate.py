@@ -16,7 +16,12 @@ import torch
 from sklearn.base import BaseEstimator, clone
 from sklearn.model_selection import train_test_split
 
-from ._neural import UNRELIABLE_STANDARD_ERROR, NeuralMIEstimator, UnreliableEstimateWarning
+from ._neural import (
+    CHECK_ESTIMATES,
+    UNRELIABLE_STANDARD_ERROR,
+    NeuralMIEstimator,
+    UnreliableEstimateWarning,
+)
 from .base import user_stacklevel
 from .estimators._nonparametric import COARSE_VALUES
 from .estimators._registry import all_estimators, entry_of, is_trained
@@ -407,12 +412,17 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
             train_rows.sort()
             test_rows.sort()
             X_train, Y_train = _take(X, train_rows), _take(Y, train_rows)
-            est.fit(X_train, Y_train)
+            unchecked = CHECK_ESTIMATES.set(False)  # the held-out estimate is, below
+            try:
+                est.fit(X_train, Y_train)
+            finally:
+                CHECK_ESTIMATES.reset(unchecked)
             X_test, Y_test = _take(X, test_rows), _take(Y, test_rows)
             value, error = _estimate_with_error(est, X_test, Y_test, random_state)
             n_train, n_test, held_out = len(train_rows), len(test_rows), True
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UnreliableEstimateWarning)  # on purpose
+                caveats += _estimate_caveats(est, X_test, Y_test, value)
                 caveats += _overfitting(est, *_at_most(X_train, Y_train, random_state),
                                         value)
                 caveats += _forms_disagree(est, *_at_most(X_test, Y_test, random_state),
@@ -478,6 +488,14 @@ def _caveats_of(caught):
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return caveats
+
+
+def _estimate_caveats(est, X_test, Y_test, value):
+    """A trained estimator's own checks of its estimate (``_estimate_caveats``), on
+    the held-out rows that gave ``value``."""
+    if not isinstance(est, NeuralMIEstimator):
+        return []
+    return est._estimate_caveats(*est._fitted_inputs(X_test, Y_test), value)
 
 
 def _overfitting(est, X_train, Y_train, value):
