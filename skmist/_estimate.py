@@ -588,7 +588,7 @@ def _autocorrelated_rows(distinct, labels):
         f"series do, so the {n} rows count as about {max(effective, 1):.0f} independent "
         f"ones and the standard error is about {math.sqrt(n / max(effective, 1)):.0f} "
         "times too small. Dependence between such series is spurious in part: two "
-        "independent random walks get 0.6-0.8 nats. Estimate on their increments "
+        "independent random walks get 0.6 to 1.1 nats. Estimate on their increments "
         "(np.diff), or see skmist.timeseries for dependence across time."
     ]
 
