@@ -290,7 +290,17 @@ def cases(seed):
     # Rows that are a time series: the values of two independent random walks.
     walks = np.cumsum(rng.normal(size=(2000, 2)), axis=0)
     out.append(("two independent random walks, n = 2000", walks[:, :1], walks[:, 1], 0.0))
+    out.append(("binary features: y = the sum of 20 + noise", *binary_sum(10_000, 20, 0.5, rng)))
     return out
+
+
+def binary_sum(n, d, sd, rng):
+    """d binary columns and y their sum plus Gaussian noise; I = h(y) - h(noise), a
+    1-D integral over the binomial mixture."""
+    x = (rng.random((n, d)) < 0.5).astype(float)
+    counts = np.arange(d + 1)
+    h_y = _mixture_entropy(stats.binom.pmf(counts, d, 0.5), counts, sd)
+    return x, x.sum(1) + sd * rng.normal(size=n), h_y - 0.5 * math.log(2 * math.pi * math.e * sd**2)
 
 
 def run_cases(out, seed):

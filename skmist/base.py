@@ -169,6 +169,12 @@ class MIEstimator(BaseEstimator):
 
     _mi_bound = "estimate"
 
+    # Whether x is only an input (a critic's argument, what a model of y is conditioned
+    # on), never a variable whose density is modelled: estimate_mi then leaves discrete
+    # columns of x as they are, where dequantizing them cost SMILE 1.39 -> 0.36 nats
+    # (y = the sum of 20 binary columns + noise, truth 1.52).
+    _x_as_input = False
+
     @fill_doc(xy=XY_PARAMETERS)
     def estimate(self, X, y, *, return_std=False, random_state=None):
         """MI estimate in nats on ``(X, y)``, and optionally its standard error.

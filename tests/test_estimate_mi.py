@@ -818,6 +818,32 @@ def test_autocorrelated_rows_such_as_two_random_walks_are_a_caveat():
         assert not [c for c in result.caveats if "not independent samples" in c]
 
 
+def test_discrete_columns_reach_an_estimator_that_takes_x_as_input_as_they_are():
+    # y = the sum of 8 binary columns + noise (truth 1.097 nats from a 1-D integral).
+    # Dequantized, each column is a step function the critic must learn: 0.36.
+    from skmist._estimate import _dequantize
+
+    rng = np.random.default_rng(0)
+    x = (rng.random((2000, 8)) < 0.5).astype(float)
+    y = x.sum(1) + 0.5 * rng.normal(size=2000)
+    smile = SMILEEstimator(hidden_dims=(64,), max_iter=300)
+    assert estimate_mi(x, y, estimator=smile, random_state=0).value == pytest.approx(
+        1.097, abs=0.1)
+    dequantized = _dequantize(x, np.ones(8, bool), 0)
+    assert estimate_mi(dequantized, y, estimator=smile, random_state=0).value < 0.6
+    # Who takes x as an input: not a model of x's density, nor a diffusion of x.
+    takes = {
+        SMILEEstimator(): True, skmist.BAEstimator(): True, MMGEstimator(): True,
+        MINDEEstimator(variant="conditional"): True, MINDEEstimator(variant="joint"): False,
+        MINDEEstimator(discrete_target=True): False, skmist.GMEstimator(): False,
+        KSGEstimator(): False,
+    }
+    assert {repr(e): e._x_as_input for e in takes} == {repr(e): v for e, v in takes.items()}
+    # "auto" at 2,500-5,000 rows takes MINDE's conditional variant for discrete columns.
+    assert _auto_estimator("minde", 9, discrete_x=True).variant == "conditional"
+    assert _auto_estimator("minde", 9).variant == "joint"
+
+
 def test_a_gap_between_training_and_held_out_rows_is_a_caveat(pair):
     from skmist._estimate import _overfitting
 

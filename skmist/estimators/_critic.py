@@ -180,6 +180,8 @@ class _CriticEstimator(NeuralMIEstimator):
     network and the ``mi_bound`` tag. A bound whose training needs state (MINE's moving
     average) overrides ``_objective``."""
 
+    _x_as_input = True
+
     _parameter_constraints = {
         **NeuralMIEstimator._parameter_constraints,
         **_CRITIC_CONSTRAINTS,

@@ -480,6 +480,12 @@ class MINDEEstimator(_DiffusionEstimator):
     def _joint(self):
         return self.variant == "joint"
 
+    @property
+    def _x_as_input(self):
+        # The conditional construction diffuses y given x, but x given a categorical y;
+        # the joint one diffuses both.
+        return not self._joint and self.discrete_target is not True
+
     def _build_model(self, x_features, y_features):
         if self._joint:
             if self.y_categories_ is not None:

@@ -133,6 +133,8 @@ class _DensityEstimator(NeuralMIEstimator):
     """Densities trained by maximum likelihood; subclasses give ``_build_densities``,
     ``_log_likelihood`` (per row, what training maximises) and ``_chunk_terms``."""
 
+    _x_as_input = True
+
     _parameter_constraints = {
         **NeuralMIEstimator._parameter_constraints,
         # No "quantile": the densities are reported for the raw data (the scorer of
@@ -550,6 +552,9 @@ class GMEstimator(_DensityEstimator):
     >>> 0.25 < est.mi_ < 0.45
     True
     """
+
+    # Models q(x, y) and q(x): x's density.
+    _x_as_input = False
 
     _mi_bound = "estimate"
     _models_x = True
