@@ -560,8 +560,9 @@ def _forms_disagree(est, X_test, Y_test, value):
 # r_y of their most autocorrelated columns, rank-based) are fewer independent samples
 # than rows: two AR(1) series' sample cross-correlation varies as from
 # n (1 - r_x r_y) / (1 + r_x r_y) rows (Bartlett, 1935). Above this product (9 times fewer)
-# a caveat: two independent random walks got 0.58-0.84 nats (+- 0.015) at 500-10,000
-# rows, AR(1) pairs at 0.99 0.27 at 2,000, silently; at 0.9 (product 0.81) 0.02.
+# a caveat: two independent random walks got 0.58-1.13 nats (+- 0.015-0.037) at
+# 500-10,000 rows, AR(1) pairs at 0.99 0.27 at 2,000, silently; at 0.9 (product 0.81)
+# 0.02 with a standard error 3 times too small.
 AUTOCORRELATED = 0.8
 
 
