@@ -376,6 +376,7 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
     if n_samples != _n_rows(Y):
         raise ValueError(f"x has {n_samples} rows but y has {_n_rows(Y)}; they must match")
     X, coded = _class_codes(X)
+    Y = _joint_classes(Y)
     for values, role in ((X, "x"), (Y, "y"), (Z, "conditioning")):
         _check_finite(values, role)
     n_columns = _n_columns(X) + _n_columns(Y)
@@ -936,6 +937,32 @@ def _class_codes(X, role="x"):
     for name, values in columns.items():
         X[name] = values
     return X, mask
+
+
+def _joint_classes(Y):
+    """Several columns of y that all hold classes (strings, categoricals) as one
+    column of their joint classes, "a / u" for "a" and "u": the MI with the pair is
+    the MI with the pair's class. Anything else is returned as it is."""
+    if _n_columns(Y) < 2 or isinstance(Y, torch.Tensor):
+        return Y
+    frame = Y if isinstance(Y, pd.DataFrame) else pd.DataFrame(np.asarray(Y))
+    if not (isinstance(Y, pd.DataFrame) or frame.to_numpy().dtype.kind in "OUS"):
+        return Y
+    classes = _class_codes(frame, "y")[1]
+    if not classes.any():
+        return Y
+    if not classes.all():
+        names = [str(c) for c in frame.columns]
+        raise ValueError(
+            f"y's columns {[n for n, c in zip(names, classes) if c]} hold classes and "
+            f"{[n for n, c in zip(names, classes) if not c]} numbers: several y columns "
+            "are taken when all hold numbers, or all classes (as their joint class); "
+            "estimate them apart, or move one kind to x or conditioning"
+        )
+    joint = frame.astype(str).agg(" / ".join, axis=1)
+    if isinstance(Y, pd.DataFrame):
+        return joint.rename(" / ".join(str(c) for c in Y.columns))
+    return joint.to_numpy(dtype=object)
 
 
 def _check_finite(values, role):
