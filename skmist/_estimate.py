@@ -480,6 +480,9 @@ CROSS_CHECK_MAX_COLUMNS = 20
 # The classifier route's check for labels, a logistic regression, costs about a second
 # on 10,000 rows of this many columns.
 CROSS_CHECK_MAX_LOGISTIC_COLUMNS = 200
+# The pairs of an x and a y column with the largest correlations of normal scores whose
+# dependence beyond the Gaussian copula's KSG measures, for an estimator that is not KSG.
+CROSS_CHECK_PAIRS = 5
 
 
 def _caveats_of(caught):
@@ -639,9 +642,11 @@ def _below_cheap_estimates(est, distinct, value, error, random_state, labels=Fal
     if labels:
         y = y[:, 0].long().numpy()
     # A constant column carries no information (and the checks refuse one).
-    x = x[:, (x != x[:1]).any(0)]
+    x_columns = np.flatnonzero((x != x[:1]).any(0).numpy())
+    x = x[:, x_columns]
     if not labels:
-        y = y[:, (y != y[:1]).any(0)]
+        y_columns = np.flatnonzero((y != y[:1]).any(0).numpy())
+        y = y[:, y_columns]
     n, n_columns = x.shape[0], x.shape[1] + (1 if labels else y.shape[1])
     if not x.shape[1] or (labels and len(np.unique(y)) < 2) or n <= n_columns + 2 \
             or not torch.isfinite(x).all() \
@@ -683,7 +688,60 @@ def _below_cheap_estimates(est, distinct, value, error, random_state, labels=Fal
                 f"{other:.4g} nats of {what}: the estimator has missed dependence. More "
                 "samples or training, or another estimator, may help."
             )
+    # Below neither, the estimate may still lack dependence that one pair shows.
+    if not caveats and not labels and not isinstance(est, KSGEstimator) and found \
+            and found[0][1].startswith("a Gaussian copula"):
+        caveats += _beyond_copula_in_a_pair(est, x, y, value, found[0][0], error,
+                                            random_state, (x_columns, y_columns))
     return caveats
+
+
+def _beyond_copula_in_a_pair(est, x, y, value, copula, error, random_state, columns):
+    """A caveat when a pair of an x and a y column alone carries more dependence beyond
+    the Gaussian copula's than ``value`` does beyond ``copula`` (x and y: normal scores).
+
+    Where a heavy-tailed signal is under light noise, the normal scores squeeze its tails,
+    where y is nearly x, into ridges that a diffusion does not resolve, and MMG returns
+    the copula's MI: a Cauchy signal under Gaussian noise in 4 + 4 columns got 3.50 for
+    5.09 with the copula at 3.53, while KSG on one pair gave 1.27 against its copula's 0.88
+    (0.39 beyond; KSG is nearly unbiased in 1 + 1). On the suite's 16 tasks that MMG gets,
+    no pair's excess beat MMG's by more than 0.07 nats. Only pairs of columns without ties
+    (KSG reads ties as dependence), with the largest correlations, are measured;
+    ``columns`` are the user's numbers of x's and y's columns.
+    """
+    from .estimators import KSGEstimator
+
+    n = x.shape[0]
+    untied = lambda t: [j for j in range(t.shape[1]) if len(torch.unique(t[:, j])) == n]
+    xs, ys = untied(x), untied(y)
+    if not xs or not ys:
+        return []
+    a, b = x[:, xs].numpy(), y[:, ys].numpy()
+    r = (a - a.mean(0)).T @ (b - b.mean(0)) / (n * a.std(0)[:, None] * b.std(0)[None, :])
+    rows = np.sort(np.random.default_rng(random_state).permutation(n)[:CROSS_CHECK_ROWS])
+    best = None
+    for flat in np.argsort(-np.abs(r), axis=None)[:CROSS_CHECK_PAIRS]:
+        i, j = np.unravel_index(flat, r.shape)
+        rho = min(abs(float(r[i, j])), 1 - 1e-12)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ksg = KSGEstimator(random_state=random_state).fit(
+                a[rows, i:i + 1], b[rows, j:j + 1]).mi_
+        pair_copula = -0.5 * math.log1p(-rho * rho)
+        if best is None or ksg - pair_copula > best[0]:
+            best = (ksg - pair_copula, columns[0][xs[i]], columns[1][ys[j]], ksg,
+                    pair_copula)
+    excess, i, j, ksg, pair_copula = best
+    if value - copula >= excess - CROSS_CHECK_MARGIN - 2 * (error or 0.0):
+        return []
+    return [
+        f"{type(est).__name__}'s estimate {value:.4g} nats is {value - copula:.3g} nats "
+        f"above the Gaussian copula's {copula:.4g}, but x column {i} and y column {j} "
+        f"alone carry {excess:.3g} nats beyond theirs (KSG on their normal scores "
+        f"{ksg:.3g}, their copula {pair_copula:.3g}): the estimator has missed dependence "
+        "that correlations do not describe, as in the tails of a heavy-tailed signal "
+        "under light noise. Read it as too low; KSG on fewer columns may do better."
+    ]
 
 
 def _numeric_rows(X, Y, labels):

@@ -993,18 +993,21 @@ def test_duplicated_records_are_a_caveat_for_a_trained_estimator(pair):
         counts.astype(float), labels, estimator=small_smile(), random_state=0).caveats)
 
 
+class ConstantMI(BaseEstimator):
+    """An "estimator" whose score is a fixed value, to test the checks of an estimate."""
+
+    def __init__(self, value=0.0):
+        self.value = value
+
+    def fit(self, X, y):
+        return self
+
+    def score(self, X, y):
+        return self.value
+
+
 def test_an_estimate_far_below_a_cheap_estimate_is_a_caveat(pair):
     X, y = pair  # MI 0.51, one column each: the copula value is a lower bound
-
-    class ConstantMI(BaseEstimator):
-        def __init__(self, value=0.0):
-            self.value = value
-
-        def fit(self, X, y):
-            return self
-
-        def score(self, X, y):
-            return self.value
 
     with pytest.warns(UnreliableEstimateWarning, match=r"below the 0\.5\d* nats of a "
                       "Gaussian copula"):
@@ -1029,6 +1032,26 @@ def test_a_dependence_that_cancels_in_the_covariance_is_caught_by_the_ksg_cross_
     with pytest.warns(UnreliableEstimateWarning, match="KSG on the columns' normal scores"):
         result = estimate_mi(x, y, estimator=GaussianEstimator(), random_state=0)
     assert abs(result.value) < 0.05 and len(result.caveats) == 1
+
+
+def test_dependence_beyond_the_copula_in_one_pair_is_a_caveat_when_the_estimate_lacks_it():
+    # A Cauchy signal under Gaussian noise, 4 + 4 columns (MI 5.09): MMG returned the
+    # Gaussian copula's MI (3.5), while one pair alone carries ~0.38 nats beyond its own.
+    rng = np.random.default_rng(0)
+    x = rng.standard_cauchy((10_000, 4))
+    y = x + rng.normal(size=(10_000, 4))
+    with pytest.warns(UnreliableEstimateWarning, match=r"x column \d and y column \d "
+                      r"alone carry 0\.[34]\d* nats beyond theirs"):
+        low = estimate_mi(x, y, estimator=ConstantMI(3.5), random_state=0)
+    assert len(low.caveats) == 1
+    assert not [c for c in estimate_mi(x, y, estimator=ConstantMI(5.0),
+                                       random_state=0).caveats if "alone carry" in c]
+    # Data whose copula is Gaussian (monotone maps of a Gaussian pair, MI 2.55): no pair
+    # carries anything beyond it, and the true MI is not flagged.
+    x = rng.normal(size=(10_000, 5))
+    y = 0.8 * x + 0.6 * rng.normal(size=(10_000, 5))
+    assert estimate_mi(np.sinh(3 * x), np.arctan(y), estimator=ConstantMI(2.554),
+                       random_state=0).reliable
 
 
 def test_estimate_mi_flags_a_folded_function_whose_estimate_grows_with_n():
