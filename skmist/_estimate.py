@@ -483,6 +483,8 @@ CROSS_CHECK_MAX_LOGISTIC_COLUMNS = 200
 # The pairs of an x and a y column with the largest correlations of normal scores whose
 # dependence beyond the Gaussian copula's KSG measures, for an estimator that is not KSG.
 CROSS_CHECK_PAIRS = 5
+# Below this many rows a pair's KSG is too noisy to speak against an estimate.
+CROSS_CHECK_PAIR_ROWS = 200
 
 
 def _caveats_of(caught):
@@ -712,6 +714,8 @@ def _beyond_copula_in_a_pair(est, x, y, value, copula, error, random_state, colu
     from .estimators import KSGEstimator
 
     n = x.shape[0]
+    if n < CROSS_CHECK_PAIR_ROWS:
+        return []
     untied = lambda t: [j for j in range(t.shape[1]) if len(torch.unique(t[:, j])) == n]
     xs, ys = untied(x), untied(y)
     if not xs or not ys:
@@ -732,7 +736,8 @@ def _beyond_copula_in_a_pair(est, x, y, value, copula, error, random_state, colu
             best = (ksg - pair_copula, columns[0][xs[i]], columns[1][ys[j]], ksg,
                     pair_copula)
     excess, i, j, ksg, pair_copula = best
-    if value - copula >= excess - CROSS_CHECK_MARGIN - 2 * (error or 0.0):
+    margin = CROSS_CHECK_MARGIN + 2 * (error or 0.0)
+    if excess <= margin or value - copula >= excess - margin:
         return []
     return [
         f"{type(est).__name__}'s estimate {value:.4g} nats is {value - copula:.3g} nats "
