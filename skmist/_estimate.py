@@ -745,7 +745,7 @@ def _beyond_copula_in_a_pair(est, x, y, value, copula, error, random_state, colu
         f"alone carry {excess:.3g} nats beyond theirs (KSG on their normal scores "
         f"{ksg:.3g}, their copula {pair_copula:.3g}): the estimator has missed dependence "
         "that correlations do not describe, as in the tails of a heavy-tailed signal "
-        "under light noise. Read it as too low; KSG on fewer columns may do better."
+        "under light noise. Read it as too low (three times the steps did not help there)."
     ]
 
 
