@@ -716,8 +716,8 @@ def _beyond_copula_in_a_pair(est, x, y, value, copula, error, random_state, colu
     n = x.shape[0]
     if n < CROSS_CHECK_PAIR_ROWS:
         return []
-    untied = lambda t: [j for j in range(t.shape[1]) if len(torch.unique(t[:, j])) == n]
-    xs, ys = untied(x), untied(y)
+    xs, ys = ([j for j in range(t.shape[1]) if len(torch.unique(t[:, j])) == n]
+              for t in (x, y))
     if not xs or not ys:
         return []
     a, b = x[:, xs].numpy(), y[:, ys].numpy()
