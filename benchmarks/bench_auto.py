@@ -27,7 +27,8 @@ skmist alone and prints no time ratio.)
    ratio): class labels against 10-50 features, independence in 10 + 10 dimensions and
    with Cauchy tails, monotone-transformed marginals, a sharp-edged 1-D channel,
    mixtures whose components cancel in the covariance, integer-valued features, a
-   Cauchy signal in Cauchy noise, Cauchy and Student-t signals in Gaussian noise, MI of 5-6 nats in 5-10 dimensions, and small samples
+   Cauchy signal in Cauchy noise, Cauchy and Student-t signals in Gaussian noise,
+   class labels shifting features of Cauchy and Laplace noise, MI of 5-6 nats in 5-10 dimensions, and small samples
    (n = 300-1500, and 5000 rows for 30 + 30 columns), a column of named classes,
    duplicated records, and a y of a few fractional grades. Each row says
    whether the estimate is within tolerance and whether it came with a caveat
@@ -164,20 +165,8 @@ def gaussian_pair(n, dx, dy, mi, rng):
 
 
 def gaussian_classes(n, n_features, n_classes, separation, rng, mc=400_000):
-    """Labels with Gaussian class-conditional features (shared identity covariance);
-    the truth is H(Y) - E[-log p(y | x)] by Monte Carlo."""
-    means = separation * rng.normal(size=(n_classes, n_features)) / math.sqrt(n_features)
-
-    def draw(m):
-        labels = rng.integers(n_classes, size=m)
-        return means[labels] + rng.normal(size=(m, n_features)), labels
-
-    x_mc, y_mc = draw(mc)
-    logits = x_mc @ means.T - 0.5 * (means**2).sum(1)
-    log_posterior = logits - special.logsumexp(logits, axis=1, keepdims=True)
-    truth = math.log(n_classes) + float(np.mean(log_posterior[np.arange(mc), y_mc]))
-    x, y = draw(n)
-    return x, y, truth
+    """Labels with Gaussian class-conditional features (shared identity covariance)."""
+    return noisy_classes(n, n_features, n_classes, separation, stats.norm(), rng, mc)
 
 
 def cancelling_mixture(n, d, rho, rng, mc=400_000):
@@ -296,7 +285,27 @@ def cases(seed):
         x = signal.rvs(size=(10_000, d), random_state=rng)
         out.append((f"{name} x + Gaussian noise {d} + {d}", x,
                     x + rng.normal(size=(10_000, d)), d * _gaussian_noise_mi(signal.pdf)))
+    for name, noise in (("Cauchy", stats.cauchy()), ("Laplace", stats.laplace())):
+        out.append((f"5 classes vs 10 features of {name} noise",
+                    *noisy_classes(6000, 10, 5, 3.0, noise, rng)))
     return out
+
+
+def noisy_classes(n, n_features, n_classes, separation, noise, rng, mc=200_000):
+    """Labels shifting features of i.i.d. ``noise`` (a scipy distribution); the truth
+    is H(Y) - E[-log p(y | x)] by Monte Carlo over the noise's log density."""
+    means = separation * rng.normal(size=(n_classes, n_features)) / math.sqrt(n_features)
+
+    def draw(m):
+        labels = rng.integers(n_classes, size=m)
+        return means[labels] + noise.rvs(size=(m, n_features), random_state=rng), labels
+
+    x_mc, y_mc = draw(mc)
+    log_lik = np.stack([noise.logpdf(x_mc - mu).sum(1) for mu in means], 1)
+    truth = math.log(n_classes) + float(np.mean(
+        log_lik[np.arange(mc), y_mc] - special.logsumexp(log_lik, axis=1)))
+    x, y = draw(n)
+    return x, y, truth
 
 
 def _gaussian_noise_mi(pdf):
