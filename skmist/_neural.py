@@ -549,14 +549,15 @@ class NeuralMIEstimator(MIEstimator):
         """Learning-rate schedule of a call to ``_train``; ``None``: constant."""
         return None
 
+    def _quantile_available(self):
+        """Whether ``standardize="quantile"`` is an option for this fit."""
+        return any(isinstance(c, StrOptions) and "quantile" in c.options
+                   for c in self._parameter_constraints.get("standardize", []))
+
     def _divergence_advice(self):
         """What helps when training diverges, in the order to try it."""
         remedies = []
-        quantile_allowed = any(
-            isinstance(c, StrOptions) and "quantile" in c.options
-            for c in self._parameter_constraints.get("standardize", [])
-        )
-        if quantile_allowed and self._resolved_standardize() != "quantile":
+        if self._quantile_available() and self._resolved_standardize() != "quantile":
             # Measured on lognormal data: NWJ, JS, FLO and TUBA diverge at any
             # learning rate, and train with the quantile map.
             remedies.append(

@@ -378,6 +378,9 @@ class BAEstimator(_DensityEstimator):
         "entropy_y": [Real, None],
     }
 
+    def _quantile_available(self):
+        return self._y_is_categorical()
+
     def _resolved_standardize(self):
         labels = self._y_is_categorical()
         if self.standardize == "auto":
