@@ -23,14 +23,15 @@ skmist alone and prints no time ratio.)
    per-task time ratios, overall and for each estimator the rule picked.
 
 2. ``cases``: data of kinds outside the suite, with their true MI (closed forms, a
-   one-dimensional integral, or 400,000 Monte Carlo draws of the true log density
-   ratio): class labels against 10-50 features, independence in 10 + 10 dimensions and
-   with Cauchy tails, monotone-transformed marginals, a sharp-edged 1-D channel,
-   mixtures whose components cancel in the covariance, integer-valued features, a
-   Cauchy signal in Cauchy noise, Cauchy and Student-t signals in Gaussian noise,
-   class labels shifting features of Cauchy and Laplace noise, MI of 5-6 nats in 5-10 dimensions, and small samples
-   (n = 300-1500, and 5000 rows for 30 + 30 columns), a column of named classes,
-   duplicated records, and a y of a few fractional grades. Each row says
+   one-dimensional integral, or 200,000-400,000 Monte Carlo draws of the true log
+   density ratio): class labels against 10-50 features, independence in 10 + 10
+   dimensions and with Cauchy tails, monotone-transformed marginals, a sharp-edged 1-D
+   channel, mixtures whose components cancel in the covariance, integer-valued
+   features, a Cauchy signal in Cauchy noise, Cauchy and Student-t signals in Gaussian
+   noise, class labels shifting features of Cauchy and Laplace noise, MI of 5-6 nats
+   in 5-10 dimensions, and small samples (n = 300-1500, and 5000 rows for 30 + 30
+   columns), a column of named classes, duplicated records, and a y of a few
+   fractional grades. Each row says
    whether the estimate is within tolerance and whether it came with a caveat
    (``MIResult.caveats``): a case is acceptable when it is right or warned. The
    markdown table goes to ``OUT/cases.md``.
