@@ -296,8 +296,9 @@ class MIEstimator(BaseEstimator):
                 stacklevel=user_stacklevel(),
             )
 
-    def _encode_target(self, y, *, reset, classes=None):
-        discrete = getattr(self, "discrete_target", "auto")
+    def _encode_target(self, y, *, reset, classes=None, discrete=None):
+        if discrete is None:
+            discrete = getattr(self, "discrete_target", "auto")
         if classes is not None:
             if discrete is False:
                 raise ValueError("classes is given, but discrete_target=False says that y "

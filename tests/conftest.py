@@ -29,6 +29,7 @@ INIT_PARAMS = {
     skmist.GMEstimator: FAST_DENSITY,
     skmist.PQEstimator: {**FAST_DENSITY, "n_bins": 4, "quantization": "learned"},
     skmist.BinnedEstimator: {"n_bins": 4, "device": "cpu"},
+    skmist.ClassifierEstimator: {"n_bins": 4},
     skmist.KSGEstimator: {},
     skmist.KDEEstimator: {"device": "cpu"},
     skmist.HistogramEstimator: {},

@@ -614,7 +614,7 @@ def test_conditional_estimators_are_named_only_with_conditioning(xyz_frame):
                 "the conditioning columns z")):
             estimate_mi(df, x="x", y="y", estimator=name)
     with pytest.raises(ValueError, match=r"unknown estimator 'foo'; use 'auto' or one of: "
-                                         r".*chainrulecmi, club, conditionalksg"):
+                                         r".*chainrulecmi, classifier, club, conditionalksg"):
         estimate_mi(df, x="x", y="y", conditioning="z", estimator="foo")
     result = estimate_mi(df, x="x", y="y", conditioning="z", estimator="conditionalksg",
                          random_state=0)

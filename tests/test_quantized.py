@@ -108,3 +108,95 @@ def test_default_accuracy(name, d, mi):
     score = getattr(skmist, name)(random_state=0).fit(x, y).score(x_test, y_test)
     low, high = DEFAULT_BANDS[name][(d, mi)]
     assert mi + low <= score <= mi + high
+
+
+# --- ClassifierEstimator -------------------------------------------------------------
+
+
+def test_classifier_route_learns_an_xor_the_network_route_misses():
+    # y = sign(x0 x1) is a function of x: I = H(y) = log 2. Trees get it from 3000 rows.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4000, 3))
+    y = np.where(x[:, 0] * x[:, 1] > 0, "same", "opposite")
+    est = skmist.ClassifierEstimator(random_state=0).fit(x[:3000], y[:3000])
+    value, error = est.estimate(x[3000:], y[3000:], return_std=True)
+    assert math.log(2) - 0.04 < value < math.log(2) + 0.01
+    assert 0 < error < 0.01
+    assert est.score_samples(x[3000:], y[3000:]).mean() == pytest.approx(value)
+
+
+def laplace_classes(n, rng, n_classes=3, n_features=2):
+    """Labels shifting features of Laplace noise, and H(y) - E[-log p(y | x)] by Monte
+    Carlo over 200,000 draws of the true posterior."""
+    means = 1.5 * rng.normal(size=(n_classes, n_features))
+
+    def draw(m):
+        labels = rng.integers(n_classes, size=m)
+        return means[labels] + rng.laplace(size=(m, n_features)), labels
+
+    x_mc, y_mc = draw(200_000)
+    log_lik = -np.abs(x_mc[:, None] - means[None]).sum(-1)
+    log_post = log_lik - np.logaddexp.reduce(log_lik, axis=1, keepdims=True)
+    truth = math.log(n_classes) + log_post[np.arange(len(y_mc)), y_mc].mean()
+    return (*draw(n), truth)
+
+
+def test_classifier_route_is_close_to_the_true_mi_of_labels_in_laplace_noise():
+    x, y, truth = laplace_classes(6000, np.random.default_rng(1))
+    est = skmist.ClassifierEstimator(random_state=0).fit(x[:4800], y[:4800])
+    assert truth - 0.06 < est.score(x[4800:], y[4800:]) < truth + 0.04
+
+
+def test_a_class_of_two_rows_is_pooled_and_leaves_the_estimate_as_it_was():
+    # Gradient boosting with a class of one row among many gave every row's class
+    # probability ~0 (-22.7 nats); pooled, the rare class costs its own rows only.
+    x, y, _ = laplace_classes(6000, np.random.default_rng(2))
+    rare = y.copy()
+    rare[:2] = 7
+    plain = skmist.ClassifierEstimator(random_state=0).fit(x[:4800], y[:4800])
+    pooled = skmist.ClassifierEstimator(random_state=0).fit(x[:4800], rare[:4800])
+    assert list(pooled.pooled_codes_) == [3]  # the codes of 0, 1, 2 and 7
+    assert pooled.score(x[4800:], rare[4800:]) == pytest.approx(
+        plain.score(x[4800:], y[4800:]), abs=0.03)
+
+
+def test_one_class_in_training_is_no_information():
+    x = np.random.default_rng(0).normal(size=(200, 2))
+    est = skmist.ClassifierEstimator().fit(x, np.ones(200, dtype=bool))
+    assert est.classifier_ is None and est.mi_ == 0.0
+    assert est.score(x[:50] + 1.0, np.ones(50, dtype=bool)) == 0.0
+
+
+def test_a_given_classifier_is_cloned_and_seeded_only_where_it_is_not():
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.tree import DecisionTreeClassifier
+
+    x, y, truth = laplace_classes(3000, np.random.default_rng(3))
+    logistic = LogisticRegression()
+    est = skmist.ClassifierEstimator(classifier=logistic, random_state=0).fit(x[:2000], y[:2000])
+    assert est.classifier_ is not logistic and not hasattr(logistic, "coef_")
+    assert est.classifier_.random_state is not None and logistic.random_state is None
+    # A linear boundary is nearly right for Laplace noise in 2 columns.
+    assert truth - 0.1 < est.score(x[2000:], y[2000:]) < truth + 0.04
+    tree = DecisionTreeClassifier(random_state=5)
+    est = skmist.ClassifierEstimator(classifier=tree, random_state=0).fit(x[:2000], y[:2000])
+    assert est.classifier_.random_state == 5
+    # A fully grown tree is sure of every training row and wrong on many new ones: its
+    # bound is far below 0, and finite (a probability of 0 costs 27.6 nats).
+    assert -27.7 < est.score(x[2000:], y[2000:]) < -1.0
+
+
+def test_a_continuous_y_is_coded_and_bounded_from_below():
+    x, y = gaussian_pair(10_000, 1, 0.5, seed=0)
+    est = skmist.ClassifierEstimator(random_state=0).fit(x[:8000], y[:8000])
+    assert est.codebook_y_.n_codes == 8
+    assert 0.25 < est.score(x[8000:], y[8000:]) < 0.5 + 0.02
+
+
+def test_the_classifier_route_warns_on_its_training_rows_and_on_few_rows():
+    x, y, _ = laplace_classes(600, np.random.default_rng(4))
+    est = skmist.ClassifierEstimator(random_state=0).fit(x[:500], y[:500])
+    with pytest.warns(skmist.UnreliableEstimateWarning, match="rows the classifier was trained on"):
+        est.score(x[:500], y[:500])
+    with pytest.warns(skmist.UnreliableEstimateWarning, match="over the 5 samples"):
+        est.score(x[500:505], y[500:505])

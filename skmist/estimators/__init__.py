@@ -32,7 +32,7 @@ from ._nonparametric import (
     KDEEstimator,
     KSGEstimator,
 )
-from ._quantized import BinnedEstimator, PQEstimator
+from ._quantized import BinnedEstimator, ClassifierEstimator, PQEstimator
 from ._registry import EstimatorEntry, all_estimators
 
 __all__ = [
@@ -41,6 +41,7 @@ __all__ = [
     "BinnedEstimator",
     "CLUBEstimator",
     "ChainRuleCMIEstimator",
+    "ClassifierEstimator",
     "ConditionalKSGEstimator",
     "DoEEstimator",
     "FLOEstimator",

@@ -13,10 +13,11 @@ from numbers import Integral, Real
 
 import numpy as np
 import torch
-from sklearn.base import _fit_context
+from sklearn.base import _fit_context, clone
 from sklearn.cluster import KMeans
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 from torch import nn
@@ -26,15 +27,25 @@ from .._neural import (
     DEVICE_PARAMETERS,
     OPTIMISATION_PARAMETERS,
     XY_PARAMETERS,
+    UNRELIABLE_STANDARD_ERROR,
     NeuralMIEstimator,
     UnreliableEstimateWarning,
     _check_pointwise,
     _location_scale,
+    _quantiles,
     chunk_rows,
     fitted_attributes,
+    normal_scores,
     store_params,
 )
-from ..base import SCORE_SAMPLES_SECTIONS, MIEstimator, resolve_device, user_stacklevel
+from ..base import (
+    SCORE_SAMPLES_SECTIONS,
+    MIEstimator,
+    fingerprint,
+    resolve_device,
+    same_fingerprint,
+    user_stacklevel,
+)
 from ..functional._bounds import standard_error
 from ..functional._histogram import (
     _chance_mi,
@@ -45,7 +56,7 @@ from ..functional._histogram import (
 )
 from ..nn import CategoricalDensity
 
-__all__ = ["BinnedEstimator", "PQEstimator"]
+__all__ = ["BinnedEstimator", "ClassifierEstimator", "PQEstimator"]
 
 QUANTIZATIONS = ("kmeans", "uniform")
 # A uniform grid has n_bins ** n_features codes; beyond this, use k-means.
@@ -609,3 +620,267 @@ class PQEstimator(NeuralMIEstimator):
     def _pointwise_terms(self, model, x, y, generator):
         # log q(code | x) - log p(code), p the codes' frequencies among the given rows.
         return self._influence_terms(self._evaluation_terms(model, x, y, generator))
+
+
+# --- Classifier ------------------------------------------------------------------------
+
+
+# Clipped probabilities: a classifier that gives a row's class probability 0 (a tree's
+# pure leaf) costs that row -log(1e-12) = 27.6 nats, not an infinite cross-entropy.
+MIN_PROBABILITY = 1e-12
+# Codes with fewer training rows are one class to the classifier: gradient boosting
+# with a class of one row among 32 gave every row's class probability 1e-12 (a mean
+# log q of -22.7 nats), and early stopping's stratified split needs 2 rows of a class.
+MIN_CLASS_ROWS = 5
+POOLED = -1
+# Fewer rows than this carry no classifier's bound, whatever their standard error.
+MIN_ESTIMATE_ROWS = 10
+
+
+@fill_doc(data_attributes=_DATA_ATTRIBUTES)
+class ClassifierEstimator(_TensorData, MIEstimator):
+    """The classifier route with any scikit-learn classifier: ``H(c) - E[-log q(c | x)]``
+    for the codes ``c`` of y and a classifier ``q`` fitted on the training rows.
+
+    A categorical y (class labels) is its own code; a continuous y is quantized by
+    k-means centres fitted on the normal scores of its training rows (each column
+    through its training CDF and the normal quantile function), which keep an outlier
+    from taking a code of its own (a class of one row derails gradient boosting).
+    ``score`` is the mean ``log q(c_i | x_i)`` of the given rows plus the plug-in
+    entropy of their codes: a lower bound on I(x; c) in expectation (a classifier's
+    cross-entropy bounds H(c | x) from above), and I(x; c) <= I(x; y).
+    So on held-out rows a higher score is a better estimate, and GridSearchCV over the
+    classifier is principled. ``score_samples`` is each row's
+    ``log q(c | x) - log p(c)``, ``p`` the codes' frequencies among the given rows; its
+    mean is ``score``.
+
+    The default classifier, gradient-boosted trees, is :class:`PQEstimator`'s and
+    :class:`BAEstimator`'s complement on class labels: trees split one column at a
+    time, so they learn sharp and axis-aligned class boundaries and ignore heavy
+    tails, where a network is slow to; a network learns oblique boundaries, where
+    trees need many splits. Held out (5 classes shifting 10 features of noise, 6000
+    rows, 80 % to fit, truth in brackets): Laplace noise 1.341 against BA's 1.291
+    (1.379), Cauchy 0.688 against 0.413 (0.817), 4 classes from the signs of x0 x1
+    and of x2 with 10 % of the labels redrawn (an XOR) 1.015 against 0.714 (1.038);
+    Gaussian noise 1.283 against 1.346 (1.322), and 10 classes against 50 Gaussian
+    features 1.654 against 1.893 (1.953). :func:`~skmist.estimate_mi` fits both on
+    class labels in many columns and keeps the better.
+
+    Parameters
+    ----------
+    classifier : classifier or None, default=None
+        A scikit-learn classifier with ``predict_proba``, cloned and fitted on the
+        codes. None: :class:`~sklearn.ensemble.HistGradientBoostingClassifier`, which
+        stops early on a tenth of the training rows where each class has enough rows
+        for it. Its ``random_state``, where it has one left at None, is drawn from
+        ``random_state``.
+    n_bins : int, default=8
+        Codes of a continuous y (k-means centres; fewer when there are fewer distinct
+        rows); unused for a categorical y. Gradient boosting fits few codes best: a
+        Gaussian pair of 0.35 nats, 8,000 training rows, gave 0.23 held out with 4 or
+        8 codes and 0.20 with 16 (less than the codes' MI, which is near 0.35).
+    discrete_target : bool or "auto", default="auto"
+        Treat y as categorical (its categories are its codes). ``"auto"`` does so for
+        strings, booleans, categoricals and one column of integers, as scikit-learn's
+        classifiers do (the other estimators take integers as numbers).
+    random_state : int, RandomState instance or None, default=None
+        Seeds k-means and the classifier.
+
+    Attributes
+    ----------
+    mi_ : float
+        The estimate on the training rows, where the classifier has seen its answers:
+        biased upwards. Score held-out rows for the estimate.
+    classifier_ : classifier or None
+        The fitted classifier, of the codes with at least 5 training rows and of the
+        rarer ones as one class (-1); None when that leaves one class.
+    code_log_frequencies_ : ndarray of shape (n_codes,)
+        The log frequency of each code among the training rows: ``q(c | x)`` of a
+        rare code is its share of the rare codes' rows times ``q(-1 | x)``.
+    pooled_codes_ : ndarray
+        The codes with fewer than 5 training rows.
+    codebook_y_ : torch.nn.Module or None
+        The codebook of a continuous y (on its normal scores); None for a categorical y.
+    y_quantiles_ : torch.Tensor of shape (n_quantiles, n_features_y)
+        For a continuous y: the training quantiles of each column, which give the
+        normal scores.
+    device_ : torch.device
+        The CPU, where scikit-learn's classifiers run.
+    {data_attributes}
+
+    See Also
+    --------
+    PQEstimator : the same bound with a network trained by skmist's loop.
+    BAEstimator : for class labels, the bound with a network and the labels' entropy
+        from the training rows.
+
+    References
+    ----------
+    Federici, Ruhe & Forré (2023), "On the effectiveness of hybrid mutual information
+    estimation", arXiv:2306.00608 (the PQ bound).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmist import ClassifierEstimator
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(4000, 2))
+    >>> y = (x[:, 0] * x[:, 1] > 0).astype(int)  # y is a function of x: MI = log 2
+    >>> est = ClassifierEstimator(random_state=0).fit(x[:3000], y[:3000])
+    >>> round(est.score(x[3000:], y[3000:]), 2)  # the trees learn the sign product
+    0.69
+    """
+
+    _mi_bound = "lower"
+    _x_as_input = True
+    _parameter_constraints = {
+        "classifier": [HasMethods(["fit", "predict_proba"]), None],
+        "n_bins": [Interval(Integral, 1, None, closed="left")],
+        "discrete_target": ["boolean", StrOptions({"auto"})],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, *, classifier=None, n_bins=8, discrete_target="auto",
+                 random_state=None):
+        store_params(self, locals())
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    @fill_doc(fit=FIT_PARAMETERS)
+    def fit(self, X, y):
+        """Fit y's codebook (a continuous y) and the classifier on the codes; ``mi_``
+        is the estimate on these rows.
+
+        {fit}
+        """
+        X, y = self._validate_xy(X, y, reset=True)
+        self.device_ = torch.device("cpu")
+        x, y = self._tensors(X, y)
+        seeds = check_random_state(self.random_state).randint(0, 2**31 - 1, size=2)
+        if self.y_categories_ is None:
+            self.y_quantiles_ = _quantiles(y, int(seeds[0]))
+            self.codebook_y_ = _codebook_for(
+                normal_scores(y, self.y_quantiles_), self.n_bins, "kmeans", int(seeds[0]))
+        else:
+            self.codebook_y_ = None
+        codes = self._codes(y).numpy()
+        counts = np.bincount(codes)
+        # log p(c) of each code among the training rows, and the codes too rare for a
+        # class of their own, which the classifier sees as one (POOLED): q(c | x) is
+        # then q(POOLED | x) p(c | pooled).
+        self.code_log_frequencies_ = np.log(np.clip(counts / len(codes), MIN_PROBABILITY,
+                                                    None))
+        self.pooled_codes_ = np.flatnonzero((counts > 0) & (counts < MIN_CLASS_ROWS))
+        target = np.where(np.isin(codes, self.pooled_codes_), POOLED, codes)
+        self.classifier_ = None
+        if len(np.unique(target)) > 1:
+            self.classifier_ = self._make_classifier(target, int(seeds[1]))
+            self.classifier_.fit(x.numpy(), target)
+        self._training_rows = fingerprint(x, y)
+        terms = self._pointwise_on(x, y)
+        self.mi_ = self._checked_value(terms, stacklevel=user_stacklevel())
+        return self
+
+    def _encode_target(self, y, *, reset, classes=None, discrete=None):
+        integers = (not (y.is_floating_point() or y.is_complex() or y.dtype == torch.bool)
+                    if isinstance(y, torch.Tensor) else np.asarray(y).dtype.kind in "iu")
+        one_column = np.ndim(y) == 1 or (np.ndim(y) == 2 and y.shape[1] == 1)
+        if reset and self.discrete_target == "auto" and integers and one_column:
+            discrete = True
+        return super()._encode_target(y, reset=reset, classes=classes, discrete=discrete)
+
+    def _make_classifier(self, codes, seed):
+        if self.classifier is None:
+            # Early stopping holds out a stratified tenth: every class needs a row there
+            # and one in training.
+            counts = np.unique(codes, return_counts=True)[1]
+            early = counts.min() >= 2 and int(0.1 * len(codes)) >= len(counts)
+            return HistGradientBoostingClassifier(early_stopping=early, random_state=seed)
+        classifier = clone(self.classifier)
+        if classifier.get_params().get("random_state", 0) is None:
+            classifier.set_params(random_state=seed)
+        return classifier
+
+    @fill_doc(xy=XY_PARAMETERS)
+    def score(self, X, y):
+        """The classifier's bound in nats on ``(X, y)``: the plug-in entropy of their
+        codes less the classifier's cross-entropy on them.
+
+        Parameters
+        ----------
+        {xy}
+
+        Returns
+        -------
+        float
+        """
+        return self._estimate_with_std(X, y, return_std=False, random_state=None)
+
+    def _estimate_with_std(self, X, y, *, return_std, random_state):
+        check_is_fitted(self, "mi_")
+        X, y = self._validate_xy(X, y, reset=False)
+        x, y = self._tensors(X, y)
+        stacklevel = user_stacklevel()
+        if same_fingerprint(fingerprint(x, y), self._training_rows):
+            warnings.warn(
+                f"{type(self).__name__}: these are the rows the classifier was trained "
+                "on, where it overfits, so its estimate is biased upwards. Score "
+                "held-out rows (e.g. from sklearn.model_selection.train_test_split).",
+                UnreliableEstimateWarning,
+                stacklevel=stacklevel,
+            )
+        terms = self._pointwise_on(x, y)
+        value = self._checked_value(terms, stacklevel)
+        return (value, float(standard_error(terms))) if return_std else value
+
+    def _checked_value(self, terms, stacklevel):
+        """The mean of ``terms``, with a warning when it stands on too few rows or a
+        few rows dominate it."""
+        value = float(terms.mean())
+        error = float(standard_error(terms)) if len(terms) > 1 else math.inf
+        if len(terms) < MIN_ESTIMATE_ROWS or not error <= UNRELIABLE_STANDARD_ERROR:
+            warnings.warn(
+                f"{type(self).__name__}: the estimate {value:.4g} nats has a standard "
+                f"error of {error:.3g} over the {len(terms)} samples it was computed on: "
+                "too few samples for a classifier's bound, or a few rows (probabilities "
+                "near 0) dominate it; treat it as unreliable.",
+                UnreliableEstimateWarning,
+                stacklevel=stacklevel,
+            )
+        return value
+
+    def _pointwise_unavailable(self):
+        return None
+
+    def _pointwise(self, X, y):
+        return self._pointwise_on(*self._tensors(X, y))
+
+    def _pointwise_on(self, x, y):
+        # log q(c | x) - log p(c), p the codes' frequencies among the given rows.
+        codes = self._codes(y)
+        return self._log_q(x, codes) - _log_frequencies(codes)
+
+    def _codes(self, y):
+        if self.codebook_y_ is None:
+            return y.reshape(-1).long()
+        return self.codebook_y_.codes(normal_scores(y, self.y_quantiles_))
+
+    def _log_q(self, x, codes):
+        codes = codes.numpy()
+        known = codes < len(self.code_log_frequencies_)
+        prior = np.where(known, self.code_log_frequencies_[np.where(known, codes, 0)],
+                         math.log(MIN_PROBABILITY))
+        if self.classifier_ is None:
+            # One class in training: q(c | x) is the training frequency of c.
+            return torch.as_tensor(prior)
+        pooled = np.isin(codes, self.pooled_codes_)
+        target = np.where(pooled, POOLED, codes)
+        proba = self.classifier_.predict_proba(x.numpy())
+        column = {c: j for j, c in enumerate(self.classifier_.classes_)}
+        index = np.array([column.get(c, -1) for c in target.tolist()], dtype=np.int64)
+        taken = np.where(index >= 0, proba[np.arange(len(index)), np.maximum(index, 0)], 0.0)
+        log_q = np.log(np.clip(taken, MIN_PROBABILITY, None))
+        if pooled.any():
+            pooled_share = np.exp(self.code_log_frequencies_[self.pooled_codes_]).sum()
+            share = prior - math.log(pooled_share)
+            log_q = np.where(pooled, log_q + share, log_q)
+        return torch.as_tensor(log_q)
