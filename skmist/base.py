@@ -337,7 +337,8 @@ class MIEstimator(BaseEstimator):
         if unseen.any():
             raise ValueError(
                 f"y has {int(unseen.sum())} values not seen during fit, e.g. "
-                f"{y[unseen][0]!r}; known categories are {list(self.y_categories_)}"
+                f"{_plain(y[unseen][0])!r}; known categories are "
+                f"{_listed(self.y_categories_)}"
             )
         return codes
 
@@ -408,6 +409,18 @@ def max_canonical_correlation(x, y, max_rows=10_000):
     if not (bases[0].shape[1] and bases[1].shape[1]):
         return 0.0
     return min(1.0, torch.linalg.matrix_norm(bases[0].T @ bases[1], ord=2).item())
+
+
+def _listed(values, count=10):
+    """``values`` as a list for a message, the first ``count`` of them and how many
+    more: a float y taken as categories has thousands."""
+    shown = [_plain(v) for v in values[:count]]
+    return f"{shown}" + (f" and {len(values) - count} more" if len(values) > count else "")
+
+
+def _plain(value):
+    """A numpy scalar as the Python value it holds (``99``, not ``np.int64(99)``)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def fingerprint(x, y):

@@ -1154,3 +1154,35 @@ def test_too_few_rows_for_the_jackknife_is_a_clear_error():
                                          r"5 samples \(2 rows each\), and one failed: "
                                          r"n_neighbors=3 must be smaller than n_samples=2"):
         estimate_mi(rng.normal(size=(5, 1)), rng.normal(size=5))
+
+
+def _sign_classes(n, n_features, seed):
+    """4 classes from the signs of x0 x1 (an XOR) and of x2, with a tenth of the labels
+    redrawn at random, against ``n_features`` Gaussian columns; the MI in closed form."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, n_features))
+    labels = 2 * (x[:, 0] * x[:, 1] > 0) + (x[:, 2] > 0)
+    redrawn = rng.random(n) < 0.1
+    labels[redrawn] = rng.integers(4, size=int(redrawn.sum()))
+    right, wrong = 0.9 + 0.1 / 4, 0.1 / 4
+    return x, labels, math.log(4) + right * math.log(right) + 3 * wrong * math.log(wrong)
+
+
+@pytest.mark.slow
+def test_auto_takes_trees_over_the_network_for_labels_only_where_they_are_clearly_better():
+    # Against 4 columns BA's network got 0.71 nats of the XOR's 1.04 (its 4000 steps end
+    # on a plateau); gradient-boosted trees 1.02.
+    x, labels, truth = _sign_classes(6000, 8, seed=0)
+    result = estimate_mi(x, labels, random_state=0, verbose=False)
+    assert type(result.estimator) is skmist.ClassifierEstimator
+    assert result.value == pytest.approx(truth, abs=0.1) and result.reliable  # 0.95
+    # Gaussian classes, where the network is better, keep it.
+    x, labels, truth = _classes(6000, 20)
+    result = estimate_mi(x, labels, random_state=0, verbose=False)
+    assert type(result.estimator) is skmist.BAEstimator
+    assert result.value == pytest.approx(truth, rel=0.1)
+    # Fewer than 200 rows to choose on (1000 rows: 800 to train, 160 of them to choose)
+    # keep the network unchallenged.
+    x, labels, _ = _sign_classes(1000, 8, seed=1)
+    assert type(estimate_mi(x, labels, random_state=0, verbose=False).estimator) \
+        is skmist.BAEstimator

@@ -5,6 +5,7 @@ skmist.functional on the codes, and their measured bias on Gaussians.
 """
 
 import math
+import re
 
 import numpy as np
 import pytest
@@ -200,3 +201,13 @@ def test_the_classifier_route_warns_on_its_training_rows_and_on_few_rows():
         est.score(x[:500], y[:500])
     with pytest.warns(skmist.UnreliableEstimateWarning, match="over the 5 samples"):
         est.score(x[500:505], y[500:505])
+
+
+def test_a_label_unseen_in_fit_is_named_with_a_few_of_the_known_ones():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 2))
+    est = skmist.ClassifierEstimator(random_state=0).fit(x, np.arange(300) % 30)
+    with pytest.raises(ValueError, match=re.escape(
+            "y has 1 values not seen during fit, e.g. 99; known categories are "
+            "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9] and 20 more")):
+        est.score(x[:3], np.array([1, 2, 99]))
