@@ -1181,6 +1181,11 @@ def test_auto_takes_trees_over_the_network_for_labels_only_where_they_are_clearl
     result = estimate_mi(x, labels, random_state=0, verbose=False)
     assert type(result.estimator) is skmist.BAEstimator
     assert result.value == pytest.approx(truth, rel=0.1)
+    # Of more training rows than 10,000, 10,000 are drawn to choose on.
+    x, labels, truth = _sign_classes(15_000, 8, seed=2)
+    result = estimate_mi(x, labels, random_state=0, verbose=False)
+    assert type(result.estimator) is skmist.ClassifierEstimator
+    assert result.value == pytest.approx(truth, abs=0.1)
     # Fewer than 200 rows to choose on (1000 rows: 800 to train, 160 of them to choose)
     # keep the network unchallenged.
     x, labels, _ = _sign_classes(1000, 8, seed=1)
