@@ -107,8 +107,10 @@ AUTO_KSG_NEIGHBORS = 2
 AUTO_KSG_VARIANT = 2
 AUTO_RULE = (f"KSG on normal scores for at most {AUTO_MAX_DIMENSION} columns (x and y) and "
              f"{AUTO_MAX_SAMPLES:,} rows (k = {AUTO_KSG_NEIGHBORS}, Kraskov's eq. 9 from "
-             f"{AUTO_KSG_MIN_COLUMNS} columns); else for class labels BA, or gradient-boosted "
-             "trees where clearly better on a fifth of the training rows; MMG from "
+             f"{AUTO_KSG_MIN_COLUMNS} columns; for class labels gradient-boosted trees where "
+             "their held-out bound is clearly above it); else for class labels BA, or "
+             "gradient-boosted trees where clearly better on a fifth of the training rows; "
+             "MMG from "
              f"{AUTO_MIN_MMG_SAMPLES:,} rows, MINDE (joint variant) from "
              f"{AUTO_MIN_TRAINED_SAMPLES:,}, KSG with a caveat below")
 # The discrete rule's most classes: KSG's own warnings use the same count.
@@ -243,7 +245,11 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
         ``KSGEstimator(scale="quantile")`` (KSG on each column's rank normal scores;
         from 4 columns with ``n_neighbors=2, variant=2``, which is less biased there)
         when x and y have at most 6 columns together and there are at most 100,000
-        rows; otherwise for class labels (see ``discrete_target``) a classifier's
+        rows (for class labels, gradient-boosted trees,
+        :class:`~skmist.ClassifierEstimator`, instead where, fitted on the training
+        rows, their bound on at least 200 held-out rows is more than 2 standard errors
+        above KSG's estimate: a lower bound above it says KSG is low, as on sharp class
+        boundaries); otherwise for class labels (see ``discrete_target``) a classifier's
         held-out cross-entropy below the labels' entropy: :class:`~skmist.BAEstimator`'s
         network, or gradient-boosted trees (:class:`~skmist.ClassifierEstimator`) where,
         fitted on 80 % of the training rows, they score more than 2 standard errors
@@ -449,6 +455,12 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
             est.fit(X, Y)
             value, error = _estimate_with_error(est, X, Y, random_state)
             n_train, n_test, held_out = n_samples, n_samples, False
+            if Z is None and labels and test_size != 0 and isinstance(estimator, str) \
+                    and estimator.lower() == "auto":
+                above = _classifier_bound_above(X, Y, value, test_size, random_state)
+                if above is not None:
+                    est, value, error, n_train, n_test = above
+                    held_out = True
         else:
             train_rows, test_rows = train_test_split(
                 np.arange(n_samples), test_size=test_size, random_state=random_state
@@ -1200,6 +1212,34 @@ def _auto_name(n_samples, n_columns, labels=False):
     if n_samples >= AUTO_MIN_MMG_SAMPLES:
         return AUTO_NEURAL
     return "minde" if n_samples >= AUTO_MIN_TRAINED_SAMPLES else "ksg"
+
+
+def _classifier_bound_above(X, Y, value, test_size, random_state):
+    """For class labels ``Y`` given to KSG (``value``, on all rows): gradient-boosted
+    trees fitted on the training rows of a ``test_size`` split, with their estimate,
+    standard error and row counts, where their held-out bound, a lower bound, exceeds
+    ``value`` by more than AUTO_LABELS_STANDARD_ERRORS standard errors on at least
+    AUTO_LABELS_MIN_CHECK_ROWS held-out rows: KSG is then too low (neighbourhoods blur
+    sharp class boundaries). None otherwise."""
+    from .estimators import ClassifierEstimator
+
+    train_rows, test_rows = train_test_split(np.arange(_n_rows(X)), test_size=test_size,
+                                             random_state=random_state)
+    if len(test_rows) < AUTO_LABELS_MIN_CHECK_ROWS:
+        return None
+    train_rows.sort()
+    test_rows.sort()
+    trees = ClassifierEstimator(discrete_target=True, random_state=random_state)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UnreliableEstimateWarning)
+            bound, error = trees.fit(_take(X, train_rows), _take(Y, train_rows)).estimate(
+                _take(X, test_rows), _take(Y, test_rows), return_std=True)
+    except ValueError:
+        return None  # a class only among the held-out rows
+    if not bound - value > AUTO_LABELS_STANDARD_ERRORS * error:
+        return None
+    return trees, float(bound), float(error), len(train_rows), len(test_rows)
 
 
 def _better_classifier(X, Y, device, random_state, verbose):

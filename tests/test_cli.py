@@ -252,9 +252,11 @@ def test_list_prints_a_table_of_names_classes_and_summaries(capsys):
     assert lines[len(unconditional) + 2].startswith("conditional MI I(x; y | z), for estimate "
                                                     "--conditioning and te")
     assert lines[-1] == ("auto: KSG on normal scores for at most 6 columns (x and y) and "
-                         "100,000 rows (k = 2, Kraskov's eq. 9 from 4 columns); else for "
-                         "class labels BA, or gradient-boosted trees where clearly better "
-                         "on a fifth of the training rows; MMG from 5,000 rows, "
+                         "100,000 rows (k = 2, Kraskov's eq. 9 from 4 columns; for class "
+                         "labels gradient-boosted trees where their held-out bound is "
+                         "clearly above it); else for class labels BA, or gradient-boosted "
+                         "trees where clearly better on a fifth of the training rows; "
+                         "MMG from 5,000 rows, "
                          "MINDE (joint variant) from 2,500, KSG with a caveat below")
 
 
