@@ -448,6 +448,8 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
         elif not getattr(est, "_x_as_input", False):
             X = _dequantize(X, discrete_x, random_state)
     _check_held_out_rows(est, test_size, n_samples)
+    auto = isinstance(estimator, str) and estimator.lower() == "auto"
+    auto_labels = auto and labels and Z is None
     caveats = []
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", UnreliableEstimateWarning)
@@ -455,22 +457,16 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
             est.fit(X, Y)
             value, error = _estimate_with_error(est, X, Y, random_state)
             n_train, n_test, held_out = n_samples, n_samples, False
-            if Z is None and labels and test_size != 0 and isinstance(estimator, str) \
-                    and estimator.lower() == "auto":
+            if auto_labels and test_size != 0:
                 above = _classifier_bound_above(X, Y, value, test_size, random_state)
                 if above is not None:
                     est, value, error, n_train, n_test = above
                     held_out = True
         else:
-            train_rows, test_rows = train_test_split(
-                np.arange(n_samples), test_size=test_size, random_state=random_state
-            )
-            train_rows.sort()
-            test_rows.sort()
+            train_rows, test_rows = _sorted_split(np.arange(n_samples), random_state,
+                                                  test_size=test_size)
             X_train, Y_train = _take(X, train_rows), _take(Y, train_rows)
-            if Z is None and labels and isinstance(estimator, str) \
-                    and estimator.lower() == "auto" \
-                    and _auto_name(n_samples, n_columns, labels) == AUTO_LABELS:
+            if auto_labels and _auto_name(n_samples, n_columns, labels) == AUTO_LABELS:
                 est = _better_classifier(X_train, Y_train, device, random_state, verbose)
             unchecked = CHECK_ESTIMATES.set(False)  # the held-out estimate is, below
             try:
@@ -498,8 +494,7 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
     caveats += _below_zero(est, value, error)
     caveats += _autocorrelated_rows(distinct, labels)
     if Z is None:
-        if isinstance(estimator, str) and estimator.lower() == "auto" \
-                and n_columns > AUTO_MAX_DIMENSION \
+        if auto and n_columns > AUTO_MAX_DIMENSION \
                 and _auto_name(n_samples, n_columns, labels) == "ksg":
             caveats.append(
                 f"KSGEstimator: {n_samples} rows are too few to train an estimator on "
@@ -1223,12 +1218,10 @@ def _classifier_bound_above(X, Y, value, test_size, random_state):
     sharp class boundaries). None otherwise."""
     from .estimators import ClassifierEstimator
 
-    train_rows, test_rows = train_test_split(np.arange(_n_rows(X)), test_size=test_size,
-                                             random_state=random_state)
+    train_rows, test_rows = _sorted_split(np.arange(_n_rows(X)), random_state,
+                                          test_size=test_size)
     if len(test_rows) < AUTO_LABELS_MIN_CHECK_ROWS:
         return None
-    train_rows.sort()
-    test_rows.sort()
     trees = ClassifierEstimator(discrete_target=True, random_state=random_state)
     try:
         with warnings.catch_warnings():
@@ -1250,26 +1243,26 @@ def _better_classifier(X, Y, device, random_state, verbose):
     paired difference. A candidate that fails there is passed over; with fewer than
     AUTO_LABELS_MIN_CHECK_ROWS check rows the first is returned. Of more than
     AUTO_LABELS_CHOICE_ROWS rows, that many drawn at random are read."""
-    n = _n_rows(X)
-    name, params = AUTO_LABELS_CANDIDATES[0]
-    if n - math.ceil(AUTO_LABELS_FIT_SHARE * n) < AUTO_LABELS_MIN_CHECK_ROWS:
+    def build(candidate, verbose):
+        name, params = candidate
         return _configure(_auto_estimator(name, labels=True).set_params(**params), device,
                           random_state, verbose, labels=True)
+
+    n = _n_rows(X)
+    best, best_terms = AUTO_LABELS_CANDIDATES[0], None
+    if n - math.ceil(AUTO_LABELS_FIT_SHARE * n) < AUTO_LABELS_MIN_CHECK_ROWS:
+        return build(best, verbose)
     rows = np.arange(n)
     if n > AUTO_LABELS_CHOICE_ROWS:
-        rows = np.sort(np.random.default_rng(random_state).choice(
-            n, AUTO_LABELS_CHOICE_ROWS, replace=False))
-    fit_rows, check_rows = train_test_split(rows, train_size=AUTO_LABELS_FIT_SHARE,
-                                            random_state=random_state)
-    fit_rows.sort()
-    check_rows.sort()
+        rows = np.random.default_rng(random_state).choice(
+            n, AUTO_LABELS_CHOICE_ROWS, replace=False)
+    fit_rows, check_rows = _sorted_split(np.sort(rows), random_state,
+                                         train_size=AUTO_LABELS_FIT_SHARE)
     X_fit, Y_fit = _take(X, fit_rows), _take(Y, fit_rows)
     X_check, Y_check = _take(X, check_rows), _take(Y, check_rows)
-    best, best_terms = AUTO_LABELS_CANDIDATES[0], None
     for name, params in AUTO_LABELS_CANDIDATES:
         # Quietly: the progress bar that counts is the refit's.
-        candidate = _configure(_auto_estimator(name, labels=True).set_params(**params),
-                               device, random_state, False, labels=True)
+        candidate = build((name, params), False)
         unchecked = CHECK_ESTIMATES.set(False)
         try:
             with warnings.catch_warnings():
@@ -1287,9 +1280,14 @@ def _better_classifier(X, Y, device, random_state, verbose):
         gain = terms - best_terms
         if gain.mean() > AUTO_LABELS_STANDARD_ERRORS * gain.std() / math.sqrt(len(gain)):
             best, best_terms = (name, params), terms
-    name, params = best
-    return _configure(_auto_estimator(name, labels=True).set_params(**params), device,
-                      random_state, verbose, labels=True)
+    return build(best, verbose)
+
+
+def _sorted_split(rows, random_state, **sizes):
+    """``train_test_split`` of the row indices ``rows`` (``test_size`` or
+    ``train_size``), each part in increasing order."""
+    first, second = train_test_split(rows, random_state=random_state, **sizes)
+    return np.sort(first), np.sort(second)
 
 
 def _auto_ksg_settings(n_columns, labels=False):

@@ -776,8 +776,7 @@ class ClassifierEstimator(_TensorData, MIEstimator):
             self.classifier_ = self._make_classifier(target, int(seeds[1]))
             self.classifier_.fit(x.numpy(), target)
         self._training_rows = fingerprint(x, y)
-        terms = self._pointwise_on(x, y)
-        self.mi_ = self._checked_value(terms, stacklevel=user_stacklevel())
+        self.mi_, _ = self._checked_estimate(self._pointwise_on(x, y), user_stacklevel())
         return self
 
     def _encode_target(self, y, *, reset, classes=None, discrete=None):
@@ -828,13 +827,12 @@ class ClassifierEstimator(_TensorData, MIEstimator):
                 UnreliableEstimateWarning,
                 stacklevel=stacklevel,
             )
-        terms = self._pointwise_on(x, y)
-        value = self._checked_value(terms, stacklevel)
-        return (value, float(standard_error(terms))) if return_std else value
+        value, error = self._checked_estimate(self._pointwise_on(x, y), stacklevel)
+        return (value, error) if return_std else value
 
-    def _checked_value(self, terms, stacklevel):
-        """The mean of ``terms``, with a warning when it stands on too few rows or a
-        few rows dominate it."""
+    def _checked_estimate(self, terms, stacklevel):
+        """The mean of ``terms`` and its standard error, with a warning when it stands
+        on too few rows or a few rows dominate it."""
         value = float(terms.mean())
         error = float(standard_error(terms)) if len(terms) > 1 else math.inf
         if len(terms) < MIN_ESTIMATE_ROWS or not error <= UNRELIABLE_STANDARD_ERROR:
@@ -846,7 +844,7 @@ class ClassifierEstimator(_TensorData, MIEstimator):
                 UnreliableEstimateWarning,
                 stacklevel=stacklevel,
             )
-        return value
+        return value, error
 
     def _pointwise_unavailable(self):
         return None
@@ -875,9 +873,12 @@ class ClassifierEstimator(_TensorData, MIEstimator):
         pooled = np.isin(codes, self.pooled_codes_)
         target = np.where(pooled, POOLED, codes)
         proba = self.classifier_.predict_proba(x.numpy())
-        column = {c: j for j, c in enumerate(self.classifier_.classes_)}
-        index = np.array([column.get(c, -1) for c in target.tolist()], dtype=np.int64)
-        taken = np.where(index >= 0, proba[np.arange(len(index)), np.maximum(index, 0)], 0.0)
+        # Each row's column of proba, by a search of classes_ (in any order); a code
+        # the classifier lacks gets probability 0.
+        classes = np.asarray(self.classifier_.classes_)
+        order = np.argsort(classes)
+        index = order[np.minimum(np.searchsorted(classes[order], target), len(classes) - 1)]
+        taken = np.where(classes[index] == target, proba[np.arange(len(index)), index], 0.0)
         log_q = np.log(np.clip(taken, MIN_PROBABILITY, None))
         if pooled.any():
             pooled_share = np.exp(self.code_log_frequencies_[self.pooled_codes_]).sum()
