@@ -1104,12 +1104,15 @@ def _check_finite(values, role):
         return
     named = isinstance(values, (pd.DataFrame, pd.Series)) or frame.shape[1] > 1
     for name, column in frame.items():
-        if column.dtype.kind != "f":
-            continue
-        bad = ~np.isfinite(column.to_numpy())
+        # pandas' nullable columns (Int64, Float64, boolean) hold pd.NA, not NaN.
+        missing = column.isna().to_numpy()
+        bad = missing.copy()
+        if column.dtype.kind == "f":
+            bad |= ~np.isfinite(column.to_numpy(dtype=np.float64, na_value=np.nan))
         if bad.any():
-            what = "missing values (NaN)" if np.isnan(column.to_numpy()[bad]).any() \
-                else "infinite values"
+            marker = "NA" if isinstance(column.dtype, pd.api.extensions.ExtensionDtype) \
+                else "NaN"
+            what = f"missing values ({marker})" if missing.any() else "infinite values"
             where = f"{role} column {name!r}" if named else role
             count = int(bad.sum())
             raise ValueError(

@@ -1125,6 +1125,14 @@ def test_missing_and_infinite_values_are_refused_by_column_and_row():
     with pytest.raises(ValueError, match=r"^x column 1 has missing values \(NaN\) in 1 "
                                          r"row \(the first: row 5\)"):
         estimate_mi(tensor, df["c"].to_numpy())
+    # pandas' nullable columns hold pd.NA, which the NaN check did not see, and the
+    # estimators' own message named no column.
+    df["n"] = pd.Series(pd.array([None, *range(99)], dtype="Int64"), index=df.index)
+    with pytest.raises(ValueError, match=r"^x column 'n' has missing values \(NA\) in 1 "
+                                         r"row \(the first: row 1000\)"):
+        estimate_mi(df, x=["a", "n"], y="c")
+    with pytest.raises(ValueError, match=r"^y column 'n' has missing values \(NA\)"):
+        estimate_mi(df, x="a", y="n")
 
 
 def test_a_class_of_one_row_does_not_break_the_logistic_check():
