@@ -1036,7 +1036,10 @@ def _class_codes(X, role="x"):
                 f"{role} column {name!r} has missing values in {int(column.isna().sum())} "
                 "rows; drop them or encode them as a class of their own first"
             )
-        codes, classes = pd.factorize(column, sort=True)
+        try:
+            codes, classes = pd.factorize(column, sort=True)
+        except TypeError:  # unhashable objects (dicts, lists): the numeric check refuses them
+            continue
         if len(classes) * CLASS_MIN_ROWS > len(column):
             raise ValueError(
                 f"{role} column {name!r} has {len(classes)} classes in {len(column)} rows "

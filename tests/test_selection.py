@@ -92,6 +92,64 @@ def test_mixed_discrete_and_continuous_features_match_mutual_info_classif(classi
     np.testing.assert_allclose(ours, theirs, rtol=0, atol=1e-6)
 
 
+
+def _frame_with_classes(n=2000, seed=0):
+    """Two columns of classes (strings and a pandas categorical) beside two numbers;
+    y reads the string classes and one number."""
+    rng = np.random.default_rng(seed)
+    kind = rng.choice(["p", "q", "r"], n)
+    X = pd.DataFrame({"num": rng.normal(size=n), "kind": kind,
+                      "cat": pd.Categorical(rng.choice(["u", "v"], n)),
+                      "noise": rng.normal(size=n)})
+    effect = pd.Series(kind).map({"p": -1.0, "q": 0.0, "r": 2.0}).to_numpy()
+    return X, effect + 0.5 * X["num"].to_numpy() + rng.normal(size=n)
+
+
+def test_columns_of_classes_are_discrete_features_as_their_codes():
+    # They raised numpy's "could not convert string to float: 'p'".
+    X, y = _frame_with_classes()
+    selector = MutualInfoSelector(k=2, random_state=0).fit(X, y)
+    codes = np.column_stack([X["num"], pd.factorize(X["kind"], sort=True)[0],
+                             X["cat"].cat.codes, X["noise"]])
+    theirs = mutual_info_regression(codes, y, discrete_features=[1, 2], random_state=0)
+    np.testing.assert_allclose(selector.scores_, theirs, rtol=0, atol=1e-9)
+    assert list(selector.get_feature_names_out()) == ["num", "kind"]
+    # transform keeps the columns as they were given, strings included.
+    assert selector.transform(X)[:, 1].tolist() == X["kind"].tolist()
+    out = selector.set_output(transform="pandas").transform(X)
+    assert list(out.columns) == ["num", "kind"] and out["kind"].dtype == X["kind"].dtype
+    # An object array of the same values, and the pairwise matrix, read them alike.
+    again = MutualInfoSelector(k=2, random_state=0).fit(X.to_numpy(dtype=object), y)
+    np.testing.assert_allclose(again.scores_, theirs, rtol=0, atol=1e-9)
+    matrix = mutual_info_matrix(X, random_state=0)
+    assert matrix.loc["kind", "kind"] == pytest.approx(np.log(3), abs=0.01)  # H(kind)
+    assert matrix.loc["cat", "cat"] == pytest.approx(np.log(2), abs=0.01)
+
+
+def test_a_trained_estimator_reads_columns_of_classes_dequantized():
+    # A neural estimator has no discrete_features: it sees each class code spread over
+    # [code, code + 1), which keeps the MI, instead of ties it would read as dependence.
+    X, y = _frame_with_classes()
+    smile = SMILEEstimator(hidden_dims=(32,), max_iter=400, device="cpu")
+    scores = MutualInfoSelector(smile, k=2, random_state=0).fit(X, y).scores_
+    ksg = MutualInfoSelector(k=2, random_state=0).fit(X, y).scores_
+    assert scores[1] == pytest.approx(ksg[1], abs=0.1)  # I(kind; y), about 0.38
+    assert scores[2] < 0.03 and scores[3] < 0.03
+    assert list(np.argsort(scores)[-2:]) == [0, 1]
+
+
+def test_columns_of_classes_are_refused_by_the_conditional_strategies():
+    X, y = _frame_with_classes(500)
+    with pytest.raises(ValueError, match=r"strategy='jmi' needs continuous features .*; 2 "
+                                         r"are discrete"):
+        MutualInfoSelector(k=2, strategy="jmi").fit(X, y)
+    # mRMR takes discrete features: its first pick is the most relevant, the classes.
+    mrmr = MutualInfoSelector(k=1, strategy="mrmr", random_state=0).fit(X, y)
+    assert list(mrmr.get_feature_names_out()) == ["kind"]
+    X["id"] = [f"row{i}" for i in range(500)]
+    with pytest.raises(ValueError, match=r"^X column 'id' has 500 classes in 500 rows"):
+        MutualInfoSelector().fit(X, y)
+
 def test_sparse_discrete_features_match_mutual_info_classif(classification):
     X, y = classification
     X = scipy.sparse.csr_matrix(np.clip(np.round(X), 0, None))

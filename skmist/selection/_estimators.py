@@ -125,17 +125,29 @@ def _ksg_inputs(estimator, X, y, discrete, discrete_target, rng):
 # --- any other estimator: a clone per column -----------------------------------------
 
 
-def _configured_clone(estimator, rng, discrete_target):
-    """A clone of ``estimator`` with a seed of its own drawn from ``rng`` and
-    ``discrete_target`` set, where the estimator takes them."""
+def _configured_clone(estimator, rng, discrete_target, discrete_feature=False):
+    """A clone of ``estimator`` with a seed of its own drawn from ``rng``, and
+    ``discrete_target`` and (for one discrete column) ``discrete_features`` set, where
+    the estimator takes them."""
     params = estimator.get_params(deep=False)
     overrides = {}
     if "random_state" in params:
         overrides["random_state"] = int(rng.randint(0, 2**31 - 1))
     if "discrete_target" in params:
         overrides["discrete_target"] = discrete_target
+    if discrete_feature and "discrete_features" in params:
+        overrides["discrete_features"] = True
     return clone(estimator).set_params(**overrides)
 
 
-def _fitted_mi(estimator, X, index, y):
-    return float(estimator.fit(_dense_columns(X, [index]), y).mi_)
+def _fitted_mi(estimator, X, index, y, discrete=False):
+    """The clone ``estimator``'s MI of column ``index`` of X with y. A ``discrete``
+    column, for an estimator that has no ``discrete_features``, is dequantized as
+    :func:`skmist.estimate_mi` does: a density estimate would read its ties as
+    dependence, and the added uniform noise changes no MI."""
+    from .._estimate import _dequantize
+
+    column = _dense_columns(X, [index])
+    if discrete and "discrete_features" not in estimator.get_params(deep=False):
+        column = _dequantize(column, [True], getattr(estimator, "random_state", None))
+    return float(estimator.fit(column, y).mi_)

@@ -2,6 +2,7 @@
 columns and targets are discrete, labels as integer codes, dense columns of sparse X."""
 
 import numpy as np
+import pandas as pd
 import scipy.sparse
 
 from ..base import _column_mask
@@ -36,6 +37,23 @@ def _discrete_mask(discrete_features, n_features, sparse):
             "or a dense X)"
         )
     return mask
+
+
+def _classes_as_codes(X, discrete_features):
+    """``(X, discrete_features)``: X with its columns of classes (strings, pandas
+    categoricals, objects that are not numbers) replaced by integer codes, as
+    :func:`skmist.estimate_mi` takes them, and ``discrete_features`` with those columns
+    added: classes have no order or scale that a continuous estimate could read."""
+    from .._estimate import _class_codes
+
+    if isinstance(X, (list, tuple)):
+        X = np.asarray(X, dtype=object)
+    if not isinstance(X, (pd.DataFrame, np.ndarray)):  # sparse, tensors, array-likes
+        return X, discrete_features
+    X, coded = _class_codes(X, "X")
+    if not coded.any():
+        return X, discrete_features
+    return X, _discrete_mask(discrete_features, len(coded), sparse=False) | coded
 
 
 def _labels(y):

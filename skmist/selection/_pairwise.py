@@ -15,7 +15,7 @@ from ._estimators import (
     _random_state,
     _uses_featurewise_ksg,
 )
-from ._inputs import _dense_columns, _discrete_mask, _target_column
+from ._inputs import _classes_as_codes, _dense_columns, _discrete_mask, _target_column
 from ._parallel import _run
 
 
@@ -58,6 +58,7 @@ def mutual_info_matrix(X, estimator=None, *, discrete_features="auto", random_st
     c  0.0  0.0  inf
     """
     names = X.columns if isinstance(X, pd.DataFrame) else None
+    X, discrete_features = _classes_as_codes(X, discrete_features)
     X = check_array(X, accept_sparse="csc", dtype=np.float64)
     estimator = _estimator_or_ksg(estimator)
     n, p = X.shape
@@ -79,8 +80,8 @@ def mutual_info_matrix(X, estimator=None, *, discrete_features="auto", random_st
     else:
         pairs = [(i, j) for i in range(p) for j in range(i + 1, p)]
         tasks = [
-            (_fitted_mi, (_configured_clone(estimator, rng, bool(discrete[j])), X, i,
-                          _dense_columns(X, [j])[:, 0]))
+            (_fitted_mi, (_configured_clone(estimator, rng, bool(discrete[j]), discrete[i]),
+                          X, i, _dense_columns(X, [j])[:, 0], discrete[i]))
             for i, j in pairs
         ]
         for (i, j), value in zip(pairs, _run(tasks, n_jobs)):

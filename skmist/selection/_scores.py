@@ -57,16 +57,16 @@ def _ksg_scores(estimator, X, y, discrete, discrete_target, rng, n_permutations,
     return values[0], values[1:]
 
 
-def _cloned_scores(estimator, X, y, discrete_target, rng, n_permutations, n_jobs,
-                   verbose=False):
+def _cloned_scores(estimator, X, y, discrete, discrete_target, rng, n_permutations,
+                   n_jobs, verbose=False):
     """One clone of ``estimator`` fitted per feature (and per permutation)."""
     n, p = X.shape
     permutations = [None] + [rng.permutation(n) for _ in range(n_permutations)]
     tasks = []
     for order in permutations:
         y_order = y if order is None else _take_rows(y, order)
-        tasks += [(_fitted_mi, (_configured_clone(estimator, rng, discrete_target), X, j,
-                                y_order))
+        tasks += [(_fitted_mi, (_configured_clone(estimator, rng, discrete_target,
+                                                  discrete[j]), X, j, y_order, discrete[j]))
                   for j in range(p)]
     progress = f"{type(estimator).__name__} fits" if verbose else None
     values = np.array(_run(tasks, n_jobs, progress=progress)).reshape(1 + n_permutations, p)
@@ -91,7 +91,8 @@ def _feature_scores(estimator, X, y, *, discrete_features, discrete_target, n_pe
         )
     else:
         observed, null = _cloned_scores(
-            estimator, X, y, discrete_target, rng, n_permutations, n_jobs, verbose
+            estimator, X, y, discrete, discrete_target, rng, n_permutations, n_jobs,
+            verbose
         )
     pvalues = None
     if n_permutations:

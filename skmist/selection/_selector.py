@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..base import UnreliableEstimateWarning, user_stacklevel
 from ._estimators import _estimator_or_ksg
 from ._greedy import _greedy_selection
+from ._inputs import _classes_as_codes
 from ._scores import _feature_scores, _ranks, _score_settings
 
 STRATEGIES = ("univariate", "mrmr", "jmi", "cmim")
@@ -84,7 +85,11 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         this process over blocks of features.
     discrete_features : "auto", bool or array-like, default="auto"
         Which features are discrete: all, none, a boolean mask or column indices;
-        "auto" is True for sparse X (allowed only then) and False otherwise.
+        "auto" is True for sparse X (allowed only then) and False otherwise. Columns of
+        classes (strings, pandas categoricals) are discrete whatever this says, read as
+        their integer codes; an ``estimator`` without ``discrete_features`` of its own
+        gets each discrete feature dequantized (uniform noise within the gap between its
+        values, which keeps its MI) instead of ties it would read as dependence.
     discrete_target : "auto" or bool, default="auto"
         Whether y holds labels (classification). "auto": integers, booleans, strings
         and categoricals are labels, floats are continuous. Overrides the estimator's
@@ -216,20 +221,22 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         """
         self._check_selection_params()
         self.estimator_ = _estimator_or_ksg(self.estimator)
+        X, discrete_features = _classes_as_codes(X, self.discrete_features)
         X, y = validate_data(
             self, X, y, accept_sparse="csc", dtype=np.float64, multi_output=True,
             y_numeric=False,
         )
         if self.strategy == "univariate":
             self.scores_, self.pvalues_ = _feature_scores(
-                self.estimator_, X, y, verbose=self.verbose, **_score_settings(self)
+                self.estimator_, X, y, verbose=self.verbose,
+                **{**_score_settings(self), "discrete_features": discrete_features}
             )
             self.ranking_ = _ranks(self.scores_)
         else:
             self.scores_, self.ranking_ = _greedy_selection(
                 self.strategy, self.estimator_, X, y,
                 n_select=self._n_selected(X.shape[1]),
-                discrete_features=self.discrete_features,
+                discrete_features=discrete_features,
                 discrete_target=self.discrete_target,
                 random_state=self.random_state,
                 n_jobs=self.n_jobs,
@@ -317,11 +324,13 @@ def _warn_if_copied_records(X, y):
 
     if scipy.sparse.issparse(X):
         return  # discrete features, whose repeats are the data's
-    x = torch.as_tensor(X)
+    # A read-only X (pandas' copy-on-write arrays) is copied: torch warns on one.
+    x = torch.as_tensor(np.require(X, requirements="W"))
     y_values = np.asarray(y)
     if y_values.dtype.kind not in "biuf":
         y_values = np.unique(y_values, return_inverse=True)[1]
-    share = copied_share(x, torch.as_tensor(y_values.reshape(len(x), -1), dtype=x.dtype))
+    y_values = np.require(y_values.reshape(len(x), -1), requirements="W")
+    share = copied_share(x, torch.as_tensor(y_values, dtype=x.dtype))
     if share > COPIED_SHARE:
         warnings.warn(
             f"MutualInfoSelector: {share:.0%} of the samples are copies of another one, "
