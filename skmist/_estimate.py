@@ -286,7 +286,10 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
         together and there are at most 100,000 rows, and otherwise
         :class:`~skmist.ChainRuleCMIEstimator` with :class:`~skmist.SMILEEstimator`; an
         estimator that does not condition (``"smile"``, an instance) is used for both
-        terms of ``ChainRuleCMIEstimator``'s chain rule. Not for DataLoaders.
+        terms of ``ChainRuleCMIEstimator``'s chain rule. With a DataLoader of dict
+        batches, the keys of z: ``ChainRuleCMIEstimator`` streams both terms through
+        their ``partial_fit`` (SMILE by default), and the held-out batches get the
+        checks that apply to a conditional estimate (not the MI cross-checks).
     discrete_target : {"auto", True, False}, default="auto"
         Whether y holds class labels. ``"auto"``: a 1-D y of strings, booleans or a
         pandas categorical, or of numbers with at most ``min(50, n_samples // 10)``
@@ -409,13 +412,8 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
     ('ConditionalKSGEstimator', 0.3)
     """
     if _is_loader(data) or _is_loader_pair(data):
-        if conditioning is not None:
-            raise ValueError(
-                "conditioning is not supported with DataLoaders: append Z's columns to "
-                "x's and pass estimator=ChainRuleCMIEstimator(conditioning=...)"
-            )
         return _estimate_streaming(data, x, y, estimator, test_size, device, random_state,
-                                   verbose, epochs, discrete_target)
+                                   verbose, epochs, discrete_target, conditioning)
     _check_test_size(test_size)
     X, Y, Z = _inputs(data, x, y, conditioning)
     n_samples = _n_rows(X)
@@ -1362,7 +1360,8 @@ def _resolve_estimator(estimator, n_samples=None, n_columns=None, labels=False, 
 
 
 def _conditional_estimator(estimator, mask, n_samples, n_columns):
-    """A fresh estimator of I(X; y | Z), Z the columns of X that ``mask`` selects.
+    """A fresh estimator of I(X; y | Z), Z the columns of X that ``mask`` selects
+    (``n_samples`` None: streamed, for ``partial_fit``).
 
     "auto" mirrors the rule without Z, over the columns of x, y and z together (a
     kNN estimate's bias grows with the dimension of its joint space).
@@ -1370,7 +1369,7 @@ def _conditional_estimator(estimator, mask, n_samples, n_columns):
     from .estimators import ChainRuleCMIEstimator, ConditionalKSGEstimator
 
     if isinstance(estimator, str) and estimator.lower() == "auto":
-        if _auto_name(n_samples, n_columns) == "ksg":
+        if n_samples is not None and _auto_name(n_samples, n_columns) == "ksg":
             # As without z, 2 neighbours from 4 columns (x, y and z): on the conditional
             # Gaussians of skmist.datasets (10 seeds), RMSE 0.065 against 0.073 in
             # 2 + 2 + 2 columns at n = 1000, 0.278 against 0.330 at CMI 1.61, 0.094
@@ -1686,7 +1685,7 @@ def _shuffles(loader):
 
 
 def _estimate_streaming(data, x, y, estimator, test_size, device, random_state, verbose,
-                        epochs, discrete_target="auto"):
+                        epochs, discrete_target="auto", conditioning=None):
     if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
         raise ValueError(f"epochs must be an integer >= 1; got {epochs!r}")
     if _is_loader_pair(data):
@@ -1706,14 +1705,24 @@ def _estimate_streaming(data, x, y, estimator, test_size, device, random_state, 
                 "in later passes; pass (train_loader, test_loader), or epochs=1, or a "
                 "loader with shuffle=False"
             )
-    classes = _streamed_classes(loader, test_loader, x, y, discrete_target)
+    def xy(batch):  # x's columns then z's, and y
+        return _batch_xy(batch, x, y, conditioning)
+
+    classes = _streamed_classes(loader, test_loader, xy, discrete_target)
     labels = classes is not None
-    if isinstance(estimator, str) and estimator.lower() == "auto":
-        estimator = AUTO_LABELS if labels else AUTO_STREAMING
-    est = _configure(_resolve_estimator(estimator), device, random_state, False,
-                     labels=labels)
+    if conditioning is not None:
+        n_columns, n_z = (_n_columns(a) for a in _batch_xy(next(iter(loader)), x, y,
+                                                            conditioning, split=True)[::2])
+        mask = np.r_[np.zeros(n_columns, bool), np.ones(n_z, bool)]
+        est = _conditional_estimator(estimator, mask, None, n_columns + n_z)
+    else:
+        if isinstance(estimator, str) and estimator.lower() == "auto":
+            estimator = AUTO_LABELS if labels else AUTO_STREAMING
+        est = _resolve_estimator(estimator)
+    est = _configure(est, device, random_state, False, labels=labels)
     fit_options = ({"classes": classes}
-                   if labels and est.get_params(deep=False).get("discrete_target") is True
+                   if labels and (conditioning is not None or est.get_params(
+                       deep=False).get("discrete_target") is True)
                    else {})
     if not hasattr(est, "partial_fit"):
         raise TypeError(
@@ -1735,7 +1744,7 @@ def _estimate_streaming(data, x, y, estimator, test_size, device, random_state, 
         warnings.simplefilter("ignore", UnreliableEstimateWarning)
         for epoch in range(epochs):
             for i, batch in enumerate(loader):
-                bx, by = _batch_xy(batch, x, y)
+                bx, by = xy(batch)
                 if period is not None and i % period == period - 1:
                     if epoch == 0:
                         held.append((bx, by))
@@ -1744,7 +1753,7 @@ def _estimate_streaming(data, x, y, estimator, test_size, device, random_state, 
                     n_train += _n_rows(bx) if epoch == 0 else 0
                 progress.update()
     if test_loader is not None:
-        held = [_batch_xy(batch, x, y) for batch in test_loader]
+        held = [xy(batch) for batch in test_loader]
     if not held:
         raise ValueError(
             f"no batch was held out: the DataLoader yielded fewer than {period} batches "
@@ -1762,12 +1771,14 @@ def _estimate_streaming(data, x, y, estimator, test_size, device, random_state, 
     # The held-out rows are in memory: the same checks as for arrays, on them.
     caveats = _caveats_of(caught)
     caveats += _too_few_samples(est, n_train, _n_columns(X_test) + _n_columns(y_test))
-    caveats += _below_cheap_estimates(est, _distinct_records(X_test, y_test, labels), value,
-                                      error, random_state, labels)
+    caveats += _below_zero(est, value, error)
+    if conditioning is None:  # the cheap estimates are of I(x; y), not of a CMI
+        caveats += _below_cheap_estimates(est, _distinct_records(X_test, y_test, labels),
+                                          value, error, random_state, labels)
     return _result(est, value, error, n_train, _n_rows(X_test), True, caveats)
 
 
-def _streamed_classes(loader, test_loader, x, y, discrete_target):
+def _streamed_classes(loader, test_loader, xy, discrete_target):
     """The classes of a streamed y that holds class labels, else None.
 
     ``discrete_target="auto"`` applies the rule for arrays to all batches together:
@@ -1785,7 +1796,7 @@ def _streamed_classes(loader, test_loader, x, y, discrete_target):
     seen, n_rows = set(), 0
     for source in (loader, test_loader or ()):
         for batch in source:
-            values = _label_values(_batch_xy(batch, x, y)[1])
+            values = _label_values(xy(batch)[1])
             if values is None and not auto:
                 raise ValueError("discrete_target=True needs a y of one column of class "
                                  "labels")
@@ -1818,19 +1829,30 @@ def _label_values(by):
     return by if by.ndim == 1 else None
 
 
-def _batch_xy(batch, x, y):
+def _batch_xy(batch, x, y, conditioning=None, split=False):
+    """A batch's ``(x, y)``, x followed by the ``conditioning`` columns, or with
+    ``split`` its ``(x, y, z)``."""
     if isinstance(batch, Mapping):
         if y is None:
             raise ValueError(
                 f"the DataLoader yields dicts with keys {list(batch)}; name the y key(s) "
                 "with y=... (and x=..., default: every other key)"
             )
-        return _from_table(batch, x, y, "key", "the batch", list(batch))[:2]
+        X, Y, Z = _from_table(batch, x, y, "key", "the batch", list(batch), conditioning)
+        if split or Z is None:
+            return (X, Y, Z) if split else (X, Y)
+        return _append_columns(X, Z), Y
     if isinstance(batch, (tuple, list)) and len(batch) == 2:
         if x is not None or y is not None:
             raise ValueError(
                 "x and y name keys of dict batches, but this DataLoader yields (x, y) "
                 "pairs; leave x and y unset"
+            )
+        if conditioning is not None:
+            raise ValueError(
+                "conditioning names keys of dict batches, but this DataLoader yields (x, y) "
+                "pairs: yield dicts, or put z's columns in x and pass "
+                "estimator=ChainRuleCMIEstimator(conditioning=<their column indices>)"
             )
         return batch[0], batch[1]
     raise TypeError(

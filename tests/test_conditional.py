@@ -286,6 +286,29 @@ def test_grid_search_over_conditional_estimators():
     assert np.isfinite(search.cv_results_["mean_test_score"]).all()
 
 
+def test_the_chain_rule_streams_batches_through_partial_fit():
+    x, y, z = gaussian_xyz(6000, 1, seed=13)
+    X = np.hstack([x, z])
+    smile = SMILEEstimator(hidden_dims=(32,), batch_size=200, device="cpu")
+    estimator = ChainRuleCMIEstimator(conditioning=[1], estimator=smile, random_state=0)
+    for epoch in range(3):
+        for start in range(0, 5000, 200):
+            estimator.partial_fit(X[start:start + 200], y[start:start + 200, 0])
+    # One step per batch and term: 25 batches, 3 passes.
+    assert estimator.joint_estimator_.n_iter_ == estimator.conditioning_estimator_.n_iter_ \
+        == 75
+    assert estimator.joint_estimator_.random_state == 0
+    assert estimator.mi_ == pytest.approx(
+        estimator.joint_estimator_.mi_ - estimator.conditioning_estimator_.mi_)
+    assert estimator.score(X[5000:], y[5000:, 0]) == pytest.approx(true_cmi(1), abs=0.1)
+    with pytest.raises(ValueError, match="X has 3 features, but ChainRuleCMIEstimator is "
+                                         "expecting 2 features as input"):
+        estimator.partial_fit(np.hstack([X, X[:, :1]])[:100], y[:100, 0])
+    with pytest.raises(TypeError, match=r"^partial_fit needs an inner estimator with "
+                                        r"partial_fit .*; KSGEstimator has none"):
+        ChainRuleCMIEstimator(conditioning=[1], estimator=KSGEstimator()).partial_fit(X, y)
+
+
 def test_bad_input_errors():
     x, y, z = gaussian_xyz(50, 1, seed=12)
     X = np.hstack([x, z])

@@ -77,10 +77,10 @@ def conditioning_mask(conditioning, n_features, feature_names=None):
     return mask
 
 
-def _validate_with_conditioning(estimator, X, y):
+def _validate_with_conditioning(estimator, X, y, classes=None):
     """The fit prologue of the conditional estimators: validate ``(X, y)`` (resetting
     ``n_features_in_``) and set ``conditioning_mask_`` from ``estimator.conditioning``."""
-    X, y = estimator._validate_xy(X, y, reset=True)
+    X, y = estimator._validate_xy(X, y, reset=True, classes=classes)
     estimator.conditioning_mask_ = conditioning_mask(
         estimator.conditioning, estimator.n_features_in_,
         getattr(estimator, "feature_names_in_", None),
@@ -242,6 +242,15 @@ class ConditionalKSGEstimator(_KSGFamily):
 
 
 
+# ChainRuleCMIEstimator's fit and partial_fit take the same X and y.
+_CHAIN_RULE_XY = (
+    "X : array-like, DataFrame or torch.Tensor of shape (n_samples, n_features)\n"
+    "            The measured columns and the conditioning columns.\n"
+    "        y : array-like, DataFrame or torch.Tensor of shape (n_samples,) or "
+    "(n_samples, n_features_y)"
+)
+
+
 @fill_doc(data_attributes=_DATA_ATTRIBUTES)
 class ChainRuleCMIEstimator(MIEstimator):
     """Conditional MI by the chain rule: I(X; y | Z) = I([X, Z]; y) - I(Z; y).
@@ -251,7 +260,8 @@ class ChainRuleCMIEstimator(MIEstimator):
     ``score`` are the difference of theirs. With the default, a
     :class:`SMILEEstimator`, this is a neural CMI estimator; any skmist estimator
     serves, with its own training loop, devices and parameters (reachable as
-    ``estimator__<name>``, so GridSearchCV can search them). The two clones get the
+    ``estimator__<name>``, so GridSearchCV can search them); ``partial_fit`` streams
+    batches through the inner estimator's own (a trained one). The two clones get the
     same ``random_state``, so that trained estimators hold out the same validation rows
     and ``mi_`` is a difference on the same samples: this estimator's ``random_state``
     when set, else the inner estimator's, else one drawn here (then two fits differ).
@@ -322,22 +332,68 @@ class ChainRuleCMIEstimator(MIEstimator):
     def __init__(self, conditioning=None, estimator=None, *, random_state=None):
         store_params(self, locals())
 
+    @fill_doc(xy=_CHAIN_RULE_XY)
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):
         """Fit the two estimates; their difference is stored in ``mi_``.
 
         Parameters
         ----------
-        X : array-like, DataFrame or torch.Tensor of shape (n_samples, n_features)
-            The measured columns and the conditioning columns.
-        y : array-like, DataFrame or torch.Tensor of shape (n_samples,) or \
-                (n_samples, n_features_y)
+        {xy}
 
         Returns
         -------
         self : object
         """
         X, y = _validate_with_conditioning(self, X, y)
+        self.joint_estimator_, self.conditioning_estimator_ = self._clones()
+        self.joint_estimator_.fit(X, y)
+        self.conditioning_estimator_.fit(_take_columns(X, self.conditioning_mask_), y)
+        self.mi_ = float(self.joint_estimator_.mi_ - self.conditioning_estimator_.mi_)
+        return self
+
+    @fill_doc(xy=_CHAIN_RULE_XY)
+    @_fit_context(prefer_skip_nested_validation=False)
+    def partial_fit(self, X, y, classes=None):
+        """Continue training both estimates for one pass over ``(X, y)``, e.g. a batch
+        of a DataLoader, with the inner estimator's ``partial_fit``.
+
+        The first call sets the conditioning columns and makes the two clones; ``mi_``
+        is the difference of their estimates on the batch just seen.
+
+        Parameters
+        ----------
+        {xy}
+        classes : array-like of shape (n_classes,), default=None
+            Every class y can take, for class labels that one batch may not show all
+            of: read on the first call, which it makes y categorical.
+
+        Returns
+        -------
+        self : object
+        """
+        if not hasattr(self, "joint_estimator_"):
+            X, y = _validate_with_conditioning(self, X, y, classes=classes)
+            self.joint_estimator_, self.conditioning_estimator_ = self._clones()
+        else:
+            X, y = self._validate_xy(X, y, reset=False, classes=classes)
+        if not hasattr(self.joint_estimator_, "partial_fit"):
+            raise TypeError(
+                "partial_fit needs an inner estimator with partial_fit (a trained one, "
+                f"such as SMILEEstimator()); {type(self.joint_estimator_).__name__} has none"
+            )
+        # y arrives as the codes of y_categories_: every code is a class of the clones.
+        codes = {} if self.y_categories_ is None else {
+            "classes": np.arange(len(self.y_categories_))}
+        self.joint_estimator_.partial_fit(X, y, **codes)
+        self.conditioning_estimator_.partial_fit(
+            _take_columns(X, self.conditioning_mask_), y, **codes)
+        self.mi_ = float(self.joint_estimator_.mi_ - self.conditioning_estimator_.mi_)
+        return self
+
+    def _clones(self):
+        """The two unfitted clones of the inner estimator, with one seed (see the class
+        docstring) and, for a categorical y, ``discrete_target=True``."""
         base = SMILEEstimator() if self.estimator is None else self.estimator
         if not isinstance(base, MIEstimator):
             raise TypeError(
@@ -354,12 +410,7 @@ class ChainRuleCMIEstimator(MIEstimator):
             if seed is None or isinstance(seed, np.random.RandomState):
                 seed = int(check_random_state(seed).randint(0, 2**31 - 1))
             overrides["random_state"] = seed
-        self.joint_estimator_ = clone(base).set_params(**overrides).fit(X, y)
-        self.conditioning_estimator_ = clone(base).set_params(**overrides).fit(
-            _take_columns(X, self.conditioning_mask_), y
-        )
-        self.mi_ = float(self.joint_estimator_.mi_ - self.conditioning_estimator_.mi_)
-        return self
+        return clone(base).set_params(**overrides), clone(base).set_params(**overrides)
 
     def score(self, X, y):
         """Conditional MI estimate in nats on ``(X, y)``, with the fitted estimators.
