@@ -1181,6 +1181,32 @@ def test_missing_and_infinite_values_are_refused_by_column_and_row():
         estimate_mi(df, x="a", y="n")
 
 
+
+def test_one_hot_labels_are_read_as_one_column_of_labels():
+    # As numbers, one-hot columns went to a continuous estimator: MINDE here, at 20
+    # times KSG's time; in 10 columns MMG gave 1.47 nats for 1.31. Booleans raised
+    # "a categorical y must be 1-D".
+    rng = np.random.default_rng(0)
+    labels = rng.integers(3, size=3000)
+    x = rng.normal(size=(3000, 3)) + 2.0 * np.eye(3)[labels]
+    expected = estimate_mi(x, labels, random_state=0)
+    assert type(expected.estimator).__name__ == "KSGEstimator"
+    one_hot = np.eye(3)[labels]
+    for y in (one_hot, one_hot.astype(bool), one_hot.astype(np.float32),
+              torch.as_tensor(one_hot)):
+        result = estimate_mi(x, y, random_state=0)
+        assert result.value == expected.value
+        assert result.estimator.y_categories_.tolist() == [0, 1, 2]  # the columns' numbers
+    # pandas.get_dummies, with drop_first: a row of zeros is the dropped class.
+    df = pd.DataFrame(x, columns=["a", "b", "c"])
+    dummies = pd.get_dummies(pd.Series(np.array(["p", "q", "r"])[labels]), drop_first=True)
+    df = df.join(dummies)
+    result = estimate_mi(df, x=["a", "b", "c"], y=["q", "r"], random_state=0)
+    assert result.value == pytest.approx(expected.value, abs=1e-9)
+    # discrete_target=False keeps the columns as numbers.
+    numbers = estimate_mi(x, one_hot, random_state=0, discrete_target=False)
+    assert numbers.value != expected.value
+
 def test_a_class_of_one_row_does_not_break_the_logistic_check():
     # A rare event seen once: the 2-fold logistic bound had a half of a single class,
     # and scikit-learn's "This solver needs samples of at least 2 classes" escaped.
