@@ -1103,8 +1103,7 @@ def _one_hot_labels(Y, discrete_target):
         values = Y.to_numpy(dtype=np.float64)
     else:
         values = np.asarray(Y)
-    if values.ndim != 2 or values.dtype.kind not in "biuf" or \
-            not np.isin(values, (0, 1)).all() or (values.sum(axis=1) > 1).any():
+    if not _is_one_hot(values):
         return Y
     names = list(Y.columns) if isinstance(Y, pd.DataFrame) else list(range(values.shape[1]))
     labels = np.asarray(names + ["none"], dtype=object)[
@@ -1112,6 +1111,13 @@ def _one_hot_labels(Y, discrete_target):
     if isinstance(Y, pd.DataFrame):
         return pd.Series(labels, index=Y.index, name=" / ".join(str(n) for n in names))
     return labels
+
+
+def _is_one_hot(values):
+    """Whether the array ``values`` is a matrix of indicator columns: 0/1 or booleans,
+    at most one 1 per row."""
+    return values.ndim == 2 and values.shape[1] >= 2 and values.dtype.kind in "biuf" \
+        and bool(np.isin(values, (0, 1)).all()) and not (values.sum(axis=1) > 1).any()
 
 
 def _check_finite(values, role):

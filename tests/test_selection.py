@@ -273,6 +273,13 @@ def test_multi_output_labels_are_joint_labels():
     scores = MutualInfoSelector(k=2, random_state=0).fit(X, labels).scores_
     joint = labels[:, 0] * 2 + labels[:, 1]
     np.testing.assert_allclose(scores, mutual_info_classif(X, joint, random_state=0), atol=1e-6)
+    # One-hot labels held as floats are labels too (they were read as two continuous
+    # columns of ties).
+    one_hot = np.eye(3)[(X[:, 0] > 0).astype(int) + (X[:, 1] > 0)]
+    scores = MutualInfoSelector(k=2, random_state=0).fit(X, one_hot).scores_
+    classes = one_hot.argmax(1)
+    np.testing.assert_allclose(scores, mutual_info_classif(X, classes, random_state=0),
+                               atol=1e-6)
 
 
 def test_any_skmist_estimator_is_cloned_per_feature():

@@ -9,11 +9,15 @@ from ..base import _column_mask
 
 
 def _is_discrete(y, discrete_target):
-    """``"auto"``: labels (integers, booleans, strings, categoricals) are discrete;
-    floats are continuous."""
+    """``"auto"``: labels (integers, booleans, strings, categoricals) are discrete, and
+    so are one-hot columns of floats (joint labels, one per row's 1); other floats are
+    continuous."""
+    from .._estimate import _is_one_hot
+
     if discrete_target != "auto":
         return bool(discrete_target)
-    return np.asarray(y).dtype.kind in "iubOSU"
+    y = np.asarray(y)
+    return y.dtype.kind in "iubOSU" or _is_one_hot(y)
 
 
 def _discrete_mask(discrete_features, n_features, sparse):

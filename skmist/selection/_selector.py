@@ -91,9 +91,9 @@ class MutualInfoSelector(SelectorMixin, BaseEstimator):
         gets each discrete feature dequantized (uniform noise within the gap between its
         values, which keeps its MI) instead of ties it would read as dependence.
     discrete_target : "auto" or bool, default="auto"
-        Whether y holds labels (classification). "auto": integers, booleans, strings
-        and categoricals are labels, floats are continuous. Overrides the estimator's
-        own setting.
+        Whether y holds labels (classification). "auto": integers, booleans, strings,
+        categoricals and one-hot columns of floats (0/1, at most one 1 per row) are
+        labels, other floats are continuous. Overrides the estimator's own setting.
     random_state : int, RandomState instance or None, default=None
         Seeds the noise (KSG), the clones' ``random_state`` and the permutations; None
         uses the estimator's ``random_state``.
