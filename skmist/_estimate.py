@@ -314,7 +314,8 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
         grid), so that the density sees no ties. Columns of strings, a pandas
         categorical or objects (not numbers) hold classes, discrete whatever this
         says: each becomes the integer codes of its classes in sorted order (MI does
-        not depend on how classes are numbered). Not for DataLoaders.
+        not depend on how classes are numbered). Dates and durations become seconds
+        since the first (continuous). Not for DataLoaders.
     epochs : int, default=1
         DataLoader only: passes over the training batches.
 
@@ -930,7 +931,10 @@ def _too_few_samples(est, n_samples, n_columns, knn_columns=None):
             return []
         return [
             f"{type(est).__name__} had {n_samples} samples for {knn_columns} columns, "
-            f"fewer than the 2^(d + 5) = {needed:,} that kNN estimates need in d = "
+            # Beyond 2^35 the digits say nothing more than the power does.
+            f"fewer than the 2^(d + 5) = "
+            f"{f'{needed:,}' if knn_columns <= 30 else f'2^{knn_columns + 5}'} that kNN "
+            f"estimates need in d = "
             f"{knn_columns} dimensions: below that they are biased, mostly towards 0 "
             "where the dependence is strong (on held-out Gaussian pairs in 3 to 6 "
             "columns, n = 200-2500, 79 % were within max(0.1 nats, 10 %) of the truth "
@@ -1012,12 +1016,12 @@ CLASS_MIN_ROWS = 5
 def _class_codes(X, role="x"):
     """``(X, mask)``: X with its columns of classes (strings, a pandas categorical,
     objects that are not numbers) replaced by integer codes, and the mask of those
-    columns. Numbers held as objects become numbers; a missing class is refused, as a
+    columns. Numbers held as objects become numbers, and dates and durations seconds; a missing class is refused, as a
     missing number is, and so is a column with fewer than ``CLASS_MIN_ROWS`` rows per
     class. ``role`` names X in those errors."""
     if isinstance(X, pd.Series):
         X = X.to_frame()
-    if isinstance(X, np.ndarray) and X.dtype.kind in "OUS":
+    if isinstance(X, np.ndarray) and X.dtype.kind in "OUSmM":
         frame, mask = _class_codes(pd.DataFrame(X.reshape(len(X), -1)), role)
         return frame.to_numpy(), mask
     if not isinstance(X, pd.DataFrame):
@@ -1025,7 +1029,13 @@ def _class_codes(X, role="x"):
     mask = np.zeros(X.shape[1], bool)
     columns = {}
     for j, (name, column) in enumerate(X.items()):
-        if column.dtype.kind in "biufmM":  # numbers; dates are refused later
+        if column.dtype.kind in "mM":
+            # Seconds since the first: an increasing map, so the MI is the same (a
+            # missing time becomes NaN, which the finite check names).
+            columns[name] = ((column - column.min()) if column.dtype.kind == "M"
+                             else column).dt.total_seconds()
+            continue
+        if column.dtype.kind in "biuf":  # numbers
             continue
         if column.dtype == object:
             try:

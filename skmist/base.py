@@ -120,6 +120,13 @@ def _reject_non_numeric_columns(X, name):
     if dtypes is None or not hasattr(dtypes, "items"):
         return
     bad = [str(c) for c, d in dtypes.items() if not (d.kind in "biuf")]
+    times = [str(c) for c, d in dtypes.items() if d.kind in "mM"]
+    if times:
+        raise ValueError(
+            f"{name} has columns of dates or durations {times}; MI estimators need "
+            "numbers: convert them first, e.g. to seconds since the first, "
+            "(df[c] - df[c].min()).dt.total_seconds() (skmist.estimate_mi does)"
+        )
     if bad:
         raise ValueError(
             f"{name} has non-numeric columns {bad}; MI estimators need numbers: encode "

@@ -1207,6 +1207,31 @@ def test_one_hot_labels_are_read_as_one_column_of_labels():
     numbers = estimate_mi(x, one_hot, random_state=0, discrete_target=False)
     assert numbers.value != expected.value
 
+
+def test_dates_and_durations_are_seconds():
+    # They were refused with advice to one-hot encode them; an increasing map of a
+    # time keeps its MI with anything.
+    rng = np.random.default_rng(0)
+    order = rng.permutation(2000)
+    hours = np.arange(2000.0)[order]
+    y = np.sin(hours / 300) + 0.1 * rng.normal(size=2000)
+    expected = estimate_mi(hours, y, random_state=0).value
+    when = pd.Series(pd.date_range("2020-01-01", periods=2000, freq="h")).to_numpy()[order]
+    df = pd.DataFrame({"when": when, "y": y})
+    for frame in (df, df.assign(when=df["when"].dt.tz_localize("Europe/Paris")),
+                  df.assign(when=df["when"] - pd.Timestamp("2019-06-01"))):
+        assert estimate_mi(frame, x="when", y="y", random_state=0).value == \
+            pytest.approx(expected, abs=1e-12)
+    assert estimate_mi(when, y, random_state=0).value == pytest.approx(expected, abs=1e-12)
+    df.loc[7, "when"] = pd.NaT
+    with pytest.raises(ValueError, match=r"^x column 'when' has missing values \(NaN\) in 1 "
+                                         r"row \(the first: row 7\)"):
+        estimate_mi(df, x="when", y="y")
+    with pytest.raises(ValueError, match=re.escape(
+            "X has columns of dates or durations ['when']; MI estimators need numbers: "
+            "convert them first")):
+        KSGEstimator().fit(df[["when"]].dropna(), df["y"][df["when"].notna()])
+
 def test_a_class_of_one_row_does_not_break_the_logistic_check():
     # A rare event seen once: the 2-fold logistic bound had a half of a single class,
     # and scikit-learn's "This solver needs samples of at least 2 classes" escaped.
