@@ -1460,7 +1460,12 @@ def _configure(est, device, random_state, verbose, labels=False):
 
 
 def _estimate_with_error(est, X, y, random_state):
-    if not hasattr(est, "estimate") or not _has_standard_error(est):
+    # A kNN estimate's standard error re-estimates on halves of the rows, which need
+    # more than twice its k neighbours (halves of k + 1 rows gave a standard error of
+    # 0): with fewer the value comes alone, with the caveat of too few samples (the
+    # error raised advised return_std=False, which estimate_mi does not take).
+    too_few_for_halves = _n_rows(X) // 2 <= 2 * getattr(est, "n_neighbors", 0)
+    if not hasattr(est, "estimate") or not _has_standard_error(est) or too_few_for_halves:
         return float(est.score(X, y)), None
     value, error = est.estimate(X, y, return_std=True, random_state=random_state)
     return float(value), float(error)

@@ -1232,6 +1232,24 @@ def test_dates_and_durations_are_seconds():
             "convert them first")):
         KSGEstimator().fit(df[["when"]].dropna(), df["y"][df["when"].notna()])
 
+
+def test_a_handful_of_rows_gets_a_value_without_a_standard_error_and_a_caveat():
+    # The standard error's halves of 2 rows raised, advising return_std=False.
+    rng = np.random.default_rng(0)
+    with pytest.warns(UnreliableEstimateWarning, match="KSGEstimator had 6 samples"):
+        result = estimate_mi(rng.normal(size=(6, 2)), rng.normal(size=6))
+    assert result.std_error is None and np.isfinite(result.value)
+    assert estimate_mi(rng.normal(size=(14, 2)), rng.normal(size=14)).std_error > 0
+    with pytest.raises(ValueError, match=r"^n_neighbors=3 must be smaller than "
+                                         r"n_samples=3"):
+        estimate_mi(rng.normal(size=(3, 1)), rng.normal(size=3))
+    # Asked of the estimator itself, the standard error still says why it cannot be had.
+    x, y = rng.normal(size=(5, 1)), rng.normal(size=5)
+    with pytest.raises(ValueError, match=r"the standard error re-estimates on halves of the "
+                                         r"5 samples \(2 rows each\), and one failed: "
+                                         r"n_neighbors=3 must be smaller than n_samples=2"):
+        KSGEstimator().fit(x, y).estimate(x, y, return_std=True)
+
 def test_a_class_of_one_row_does_not_break_the_logistic_check():
     # A rare event seen once: the 2-fold logistic bound had a half of a single class,
     # and scikit-learn's "This solver needs samples of at least 2 classes" escaped.
@@ -1251,14 +1269,6 @@ def test_an_estimate_far_below_zero_is_a_caveat():
                              random_state=0)
     assert result.value < -0.1
     assert any("and MI never is" in c for c in result.caveats)
-
-
-def test_too_few_rows_for_the_jackknife_is_a_clear_error():
-    rng = np.random.default_rng(0)
-    with pytest.raises(ValueError, match=r"the standard error re-estimates on halves of the "
-                                         r"5 samples \(2 rows each\), and one failed: "
-                                         r"n_neighbors=3 must be smaller than n_samples=2"):
-        estimate_mi(rng.normal(size=(5, 1)), rng.normal(size=5))
 
 
 def _sign_classes(n, n_features, seed):
