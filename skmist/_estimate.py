@@ -314,8 +314,9 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
         grid), so that the density sees no ties. Columns of strings, a pandas
         categorical or objects (not numbers) hold classes, discrete whatever this
         says: each becomes the integer codes of its classes in sorted order (MI does
-        not depend on how classes are numbered). Dates and durations become seconds
-        since the first (continuous). Not for DataLoaders.
+        not depend on how classes are numbered). Dates and durations, and strings of
+        ISO 8601 dates, become seconds since the first (continuous). Not for
+        DataLoaders.
     epochs : int, default=1
         DataLoader only: passes over the training batches.
 
@@ -1016,9 +1017,10 @@ CLASS_MIN_ROWS = 5
 def _class_codes(X, role="x"):
     """``(X, mask)``: X with its columns of classes (strings, a pandas categorical,
     objects that are not numbers) replaced by integer codes, and the mask of those
-    columns. Numbers held as objects become numbers, and dates and durations seconds; a missing class is refused, as a
-    missing number is, and so is a column with fewer than ``CLASS_MIN_ROWS`` rows per
-    class. ``role`` names X in those errors."""
+    columns. Numbers held as strings or objects become numbers; dates and durations,
+    and strings of ISO 8601 dates (a CSV's), seconds since the first. A missing class
+    is refused, as a missing number is, and so is a column with fewer than
+    ``CLASS_MIN_ROWS`` rows per class. ``role`` names X in those errors."""
     if isinstance(X, pd.Series):
         X = X.to_frame()
     if isinstance(X, np.ndarray) and X.dtype.kind in "OUSmM":
@@ -1030,16 +1032,18 @@ def _class_codes(X, role="x"):
     columns = {}
     for j, (name, column) in enumerate(X.items()):
         if column.dtype.kind in "mM":
-            # Seconds since the first: an increasing map, so the MI is the same (a
-            # missing time becomes NaN, which the finite check names).
-            columns[name] = ((column - column.min()) if column.dtype.kind == "M"
-                             else column).dt.total_seconds()
+            columns[name] = _seconds(column)
             continue
         if column.dtype.kind in "biuf":  # numbers
             continue
-        if column.dtype == object:
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
             try:
                 columns[name] = pd.to_numeric(column)
+                continue
+            except (TypeError, ValueError):
+                pass
+            try:
+                columns[name] = _seconds(pd.to_datetime(column, format="ISO8601"))
                 continue
             except (TypeError, ValueError):
                 pass
@@ -1067,6 +1071,13 @@ def _class_codes(X, role="x"):
     for name, values in columns.items():
         X[name] = values
     return X, mask
+
+
+def _seconds(times):
+    """A pandas column of dates (seconds since the first) or durations (seconds): an
+    increasing map, so the MI is the same; a missing time becomes NaN, which the finite
+    check names."""
+    return ((times - times.min()) if times.dtype.kind == "M" else times).dt.total_seconds()
 
 
 def _joint_classes(Y):

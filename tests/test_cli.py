@@ -169,6 +169,16 @@ def test_estimate_takes_columns_of_strings_as_classes(table, capsys, tmp_path):
                    f"{len(df)} rows (fewer than 5 rows per class): an identifier or free "
                    "text rather than classes, whose MI with y cannot be estimated from "
                    "them; leave it out or group its classes\n")
+    # A date column of a CSV (strings in ISO 8601) is a time, not an identifier.
+    dates = tmp_path / "dates.csv"
+    when = pd.Timestamp("2024-03-01") + pd.to_timedelta(df["a"].rank(), unit="D")
+    df.assign(when=when.dt.strftime("%Y-%m-%d")).to_csv(dates, index=False)
+    status, out, _ = run_main(capsys, "estimate", dates, "--x", "when", "--y", "c",
+                              "--seed", "0")
+    assert status == 0
+    # The dates follow a's order, so their normal scores, and the estimate, are a's.
+    of_a = run_main(capsys, "estimate", path, "--x", "a", "--y", "c", "--seed", "0")[1]
+    assert out == of_a.replace("I(a;", "I(when;")
     # Conditioning on named classes: 'label' (a's sign) was refused as not numeric.
     status, out, _ = run_main(capsys, "estimate", path, "--x", "a", "--y", "c",
                               "--conditioning", "label")

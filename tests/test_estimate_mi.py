@@ -1223,6 +1223,13 @@ def test_dates_and_durations_are_seconds():
         assert estimate_mi(frame, x="when", y="y", random_state=0).value == \
             pytest.approx(expected, abs=1e-12)
     assert estimate_mi(when, y, random_state=0).value == pytest.approx(expected, abs=1e-12)
+    # A CSV's dates are strings: those in ISO 8601 are dates too, and numbers in
+    # strings (pandas' str columns) are numbers, not classes.
+    text = df.assign(when=df["when"].dt.strftime("%Y-%m-%d %H:%M:%S"), hour=hours.astype(str))
+    assert estimate_mi(text, x="when", y="y", random_state=0).value == \
+        pytest.approx(expected, abs=1e-12)
+    assert estimate_mi(text, x="hour", y="y", random_state=0).value == \
+        pytest.approx(expected, abs=1e-12)
     df.loc[7, "when"] = pd.NaT
     with pytest.raises(ValueError, match=r"^x column 'when' has missing values \(NaN\) in 1 "
                                          r"row \(the first: row 7\)"):
