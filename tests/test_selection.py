@@ -124,6 +124,10 @@ def test_columns_of_classes_are_discrete_features_as_their_codes():
     matrix = mutual_info_matrix(X, random_state=0)
     assert matrix.loc["kind", "kind"] == pytest.approx(np.log(3), abs=0.01)  # H(kind)
     assert matrix.loc["cat", "cat"] == pytest.approx(np.log(2), abs=0.01)
+    # Dates are seconds since the first: continuous, scored as those numbers are.
+    dated = X.assign(num=pd.Timestamp("2020-01-01") + pd.to_timedelta(X["num"], unit="s"))
+    again = MutualInfoSelector(k=2, random_state=0).fit(dated, y)
+    np.testing.assert_allclose(again.scores_, theirs, rtol=0, atol=1e-9)
 
 
 def test_a_trained_estimator_reads_columns_of_classes_dequantized():
