@@ -1203,6 +1203,11 @@ def test_one_hot_labels_are_read_as_one_column_of_labels():
     df = df.join(dummies)
     result = estimate_mi(df, x=["a", "b", "c"], y=["q", "r"], random_state=0)
     assert result.value == pytest.approx(expected.value, abs=1e-9)
+    # Without names the row of 0s is -1, beside the columns' numbers (mixed with the
+    # string "none", the labels did not sort).
+    result = estimate_mi(x, one_hot[:, 1:], random_state=0)
+    assert result.value == pytest.approx(expected.value, abs=1e-9)
+    assert result.estimator.y_categories_.tolist() == [-1, 0, 1]
     # discrete_target=False keeps the columns as numbers.
     numbers = estimate_mi(x, one_hot, random_state=0, discrete_target=False)
     assert numbers.value != expected.value
