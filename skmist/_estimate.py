@@ -1776,8 +1776,14 @@ def _estimate_streaming(data, x, y, estimator, test_size, device, random_state, 
     def xy(batch):  # x's columns then z's, and y
         return _batch_xy(batch, x, y, conditioning)
 
-    classes = _streamed_classes(loader, test_loader, xy, discrete_target)
+    classes, one_hot = _streamed_classes(loader, test_loader, xy, discrete_target)
     labels = classes is not None
+    if one_hot:
+        plain = xy
+
+        def xy(batch):  # noqa: F811 (one-hot y as one column of labels)
+            bx, by = plain(batch)
+            return bx, _one_hot_labels(by, True)
     if conditioning is not None:
         n_columns, n_z = (_n_columns(a) for a in _batch_xy(next(iter(loader)), x, y,
                                                             conditioning, split=True)[::2])
@@ -1847,36 +1853,47 @@ def _estimate_streaming(data, x, y, estimator, test_size, device, random_state, 
 
 
 def _streamed_classes(loader, test_loader, xy, discrete_target):
-    """The classes of a streamed y that holds class labels, else None.
+    """``(classes, one_hot)``: the classes of a streamed y that holds class labels, else
+    None, and whether every batch's y is one-hot (read as ``_one_hot_labels``).
 
     ``discrete_target="auto"`` applies the rule for arrays to all batches together:
     one column of strings, booleans, a pandas categorical, or numbers with at most
-    ``min(AUTO_MAX_CLASSES, n_rows // 10)`` distinct values. One pass over the loaders
-    reads each batch's y and stops at the first batch that breaks the rule (for a
-    continuous y, once more than ``AUTO_MAX_CLASSES`` values are seen; for a y of
-    several columns, the first), so that a class missing from the first batch, or
-    seen only in held-out batches, is still one.
+    ``min(AUTO_MAX_CLASSES, n_rows // 10)`` distinct values, or one-hot columns (of
+    any number of classes). One pass over the loaders reads each batch's y and stops at
+    the first batch that breaks the rule (for a continuous y, once more than
+    ``AUTO_MAX_CLASSES`` values are seen; for a y of several columns, the first that is
+    not one-hot), so that a class missing from the first batch, or seen only in
+    held-out batches, is still one.
     """
     _check_discrete_target(discrete_target)
     if discrete_target is False:
-        return None
+        return None, False
     auto = discrete_target == "auto"
-    seen, n_rows = set(), 0
+    seen, n_rows, one_hot = set(), 0, None
     for source in (loader, test_loader or ()):
         for batch in source:
-            values = _label_values(xy(batch)[1])
+            by = xy(batch)[1]
+            labels = _one_hot_labels(by, True)
+            if one_hot is None:
+                one_hot = labels is not by
+            elif one_hot != (labels is not by):  # some batches one-hot, some not
+                if not auto:
+                    raise ValueError("discrete_target=True needs a y of one column of "
+                                     "class labels, or of one-hot columns in every batch")
+                return None, False
+            values = _label_values(labels)
             if values is None and not auto:
                 raise ValueError("discrete_target=True needs a y of one column of class "
                                  "labels")
             if auto and not _could_be_labels(values):
-                return None
+                return None, False
             seen.update(np.unique(values).tolist())
             n_rows += len(values)
-            if auto and len(seen) > AUTO_MAX_CLASSES:
-                return None
-    if not seen or (auto and len(seen) > n_rows // 10):
-        return None
-    return np.array(sorted(seen))
+            if auto and not one_hot and len(seen) > AUTO_MAX_CLASSES:
+                return None, False
+    if not seen or (auto and not one_hot and len(seen) > n_rows // 10):
+        return None, False
+    return np.array(sorted(seen)), bool(one_hot)
 
 
 def _could_be_labels(values):

@@ -281,6 +281,15 @@ def test_a_dataloader_of_class_labels_streams_into_a_classifier():
         sorted_result = estimate_mi(ordered, random_state=0, verbose=False)
     assert sorted_result.estimator.y_categories_.tolist() == [0, 1, 2, 3]
     assert sorted_result.value < truth - 0.1
+    # One-hot targets stream as the same labels (as numbers they went to SMILE).
+    one_hot = [TensorDataset(data.tensors[0], torch.nn.functional.one_hot(
+        data.tensors[1], 4).float()) for data in (train, test)]
+    hot = estimate_mi((DataLoader(one_hot[0], batch_size=128, shuffle=True),
+                       DataLoader(one_hot[1], batch_size=500)), epochs=3, random_state=0,
+                      verbose=False)
+    assert type(hot.estimator) is BAEstimator
+    assert hot.estimator.y_categories_.tolist() == [0, 1, 2, 3]
+    assert hot.value == pytest.approx(truth, abs=0.05) and hot.reliable
 
 
 def test_partial_fit_takes_the_classes_of_labels():
