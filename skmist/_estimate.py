@@ -1773,17 +1773,14 @@ def _estimate_streaming(data, x, y, estimator, test_size, device, random_state, 
                 "in later passes; pass (train_loader, test_loader), or epochs=1, or a "
                 "loader with shuffle=False"
             )
-    def xy(batch):  # x's columns then z's, and y
-        return _batch_xy(batch, x, y, conditioning)
+    one_hot = False  # set by the pass over the batches below
+
+    def xy(batch):  # x's columns then z's, and y (one column of labels if one-hot)
+        bx, by = _batch_xy(batch, x, y, conditioning)
+        return bx, _one_hot_labels(by, True) if one_hot else by
 
     classes, one_hot = _streamed_classes(loader, test_loader, xy, discrete_target)
     labels = classes is not None
-    if one_hot:
-        plain = xy
-
-        def xy(batch):  # noqa: F811 (one-hot y as one column of labels)
-            bx, by = plain(batch)
-            return bx, _one_hot_labels(by, True)
     if conditioning is not None:
         n_columns, n_z = (_n_columns(a) for a in _batch_xy(next(iter(loader)), x, y,
                                                             conditioning, split=True)[::2])
