@@ -319,7 +319,6 @@ def _select(args):
         features = [c for c in df.columns if c not in name_list(target)]
     else:
         features = name_list(features)
-    _check_numeric(df, features, args.data, "feature", "--features")
     how = {name: options.get(name) for name in ("k", "percentile", "threshold")}
     chosen = [name for name, value in how.items() if value is not None]
     if len(chosen) > 1:

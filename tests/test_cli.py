@@ -202,9 +202,6 @@ def test_errors_name_the_problem(table, capsys, tmp_path):
            "conditioning columns z (estimate_mi's conditioning, skmist estimate "
            "--conditioning); without them use 'auto' or one of: "
            + ", ".join(named_estimators())) for name in ("conditionalksg", "chainrulecmi")),
-        (["select", path, "--target", "c"],
-         f"the feature columns ['name', 'label'] of {path} are not numeric; leave them out "
-         "(name the feature columns with --features) or encode them as numbers first"),
         (["estimate", path, "--x", "a"], "name the y column(s) with --y (or y = ... in --config)"),
         (["select", path, "--k", "2"],
          "name the target column(s) with --y (or y = ... in --config)"),
@@ -284,6 +281,24 @@ def test_select_prints_the_selected_features_best_first(table, capsys):
     assert 0.1 < float(rows[1][2]) < float(rows[0][2])
     assert lines[-1] == ("selected 2 of 3 features (threshold=0.1) by their MI with label, "
                          "KSGEstimator")
+
+
+def test_select_takes_columns_of_classes_and_dates(table, capsys, tmp_path):
+    # They were refused as "not numeric": the selector reads classes as discrete
+    # features and a CSV's dates as seconds since the first.
+    path, df = table
+    dated = tmp_path / "dated.csv"
+    when = pd.Timestamp("2024-03-01") + pd.to_timedelta(df["b"].rank(), unit="D")
+    df.assign(when=when.dt.strftime("%Y-%m-%d")).to_csv(dated, index=False)
+    status, out, _ = run_main(capsys, "select", dated, "--target", "c", "--k", 5, "--seed",
+                              0, "--json")
+    assert status == 0
+    scores = json.loads(out)["scores"]
+    # label = sign(a) carries part of a's information about c; name (one class) none;
+    # the dates follow b, which carries none either.
+    assert scores["a"] == pytest.approx(TRUE_MI, abs=0.1)
+    assert 0.1 < scores["label"] < scores["a"]
+    assert scores["name"] == 0.0 and scores["when"] < 0.05 and scores["b"] < 0.05
 
 
 def test_select_json(table, capsys):
