@@ -297,8 +297,8 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
         steps); a y of many distinct values (ages, prices in cents) is continuous.
         A y of indicator columns (0/1 or booleans, at most one 1 per row: one-hot
         labels, ``pandas.get_dummies``) is one column of labels, the name or number of
-        each row's 1 ("none" for a row of 0s), unless ``discrete_target=False``: the
-        map is one-to-one, so the MI is the same. Labels go to an estimator's
+        each row's 1 (for a row of 0s "none" beside string names, else -1), unless
+        ``discrete_target=False``: the map is one-to-one, so the MI is the same. Labels go to an estimator's
         ``discrete_target`` (one-hot encoded). With DataLoaders the rule reads every
         batch's y (see Notes).
     discrete_features : "auto", bool or array-like, default="auto"
