@@ -1077,6 +1077,30 @@ def test_an_estimate_far_below_a_cheap_estimate_is_a_caveat(pair):
                        estimator=ConstantMI(0.0), random_state=0).reliable
 
 
+def test_the_default_returns_the_gaussian_copula_where_it_bounds_the_estimate_from_above():
+    # 60 columns, 1000 rows, y = x_1 + noise (MI 0.347): KSG's neighbourhoods no longer
+    # resolve the one column that matters (0.05), while the copula's MI, a lower bound
+    # of the MI as y has one column, is 0.37.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(1000, 60))
+    y = x[:, 0] + rng.normal(size=1000)
+    with pytest.warns(UnreliableEstimateWarning, match=r"KSGEstimator's estimate 0\.0\d* "
+                      r"nats is below the 0\.3\d* nats of a Gaussian copula .* lower bound"):
+        result = estimate_mi(x, y, random_state=0, verbose=False)
+    assert isinstance(result.estimator, GaussianEstimator)
+    assert result.estimator.get_params()["copula"] and result.estimator.get_params()["debias"]
+    assert abs(result.value - 0.5 * math.log(2)) < 0.1 and 0 < result.std_error < 0.05
+    assert result.estimator.score(x, y) == pytest.approx(result.value, abs=1e-9)
+    assert "estimate_mi returns the copula's" in result.caveats[0]
+    # An estimator the user names keeps its value, with the caveat only.
+    named = estimate_mi(x, y, estimator="ksg", random_state=0, verbose=False)
+    assert isinstance(named.estimator, KSGEstimator) and named.value < 0.15
+    # Ties in the one column: its normal scores no longer have a Gaussian's entropy,
+    # so the copula bounds nothing and KSG's value stays, warned.
+    tied = estimate_mi(x, np.round(y, 1), random_state=0, verbose=False)
+    assert isinstance(tied.estimator, KSGEstimator) and not tied.reliable
+
+
 def test_a_dependence_that_cancels_in_the_covariance_is_caught_by_the_ksg_cross_check():
     # Half the rows correlated +0.7 per pair, half -0.7: the copula sees nothing
     # (covariance = identity) and a too-short fit misses the dependence (MI 1.09).

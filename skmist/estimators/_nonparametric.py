@@ -813,6 +813,19 @@ class GaussianEstimator(_NonparametricEstimator):
 
     Parameters
     ----------
+    copula : bool, default=False
+        Replace each column (but a categorical y's) by the normal scores of its ranks
+        (:func:`skmist.functional.rank_normal_scores`) first: the MI of the Gaussian
+        copula, unchanged by increasing maps of the columns. When x or y has one
+        column without ties it is a lower bound of the MI: that side's normal scores
+        have a Gaussian's entropy, and the residual of its best linear prediction from
+        the other side bounds its conditional entropy. ``estimate_mi`` returns it where
+        its estimator falls below it.
+    debias : bool, default=False
+        Subtract :func:`skmist.functional.gaussian_mi_bias`, the plug-in estimate's
+        expected excess on Gaussian data of these dimensions and rows (about
+        ``d_x d_y / 2n``): unbiased on Gaussian data, and no longer positive on
+        independent columns. ``score_samples`` subtracts it from every row.
     {device}
 
     Attributes
@@ -820,7 +833,13 @@ class GaussianEstimator(_NonparametricEstimator):
     {attributes}
     """
 
-    def __init__(self, *, device="cpu"):
+    _parameter_constraints = {
+        **_NonparametricEstimator._parameter_constraints,
+        "copula": ["boolean"],
+        "debias": ["boolean"],
+    }
+
+    def __init__(self, *, copula=False, debias=False, device="cpu"):
         store_params(self, locals())
 
     def _estimate(self, X, y):
@@ -831,7 +850,11 @@ class GaussianEstimator(_NonparametricEstimator):
 
     def _pointwise(self, X, y):
         x, y, _ = self._gaussian_inputs(X, y)
-        return _gaussian_pointwise(x, y)
+        return _gaussian_pointwise(x, y) - self._bias(x, y)
+
+    def _bias(self, x, y):
+        """What ``debias`` subtracts from the plug-in estimate on ``(x, y)``: 0 without."""
+        return F.gaussian_mi_bias(x.shape[1], y.shape[1], x.shape[0]) if self.debias else 0.0
 
     def _gaussian_inputs(self, X, y):
         """``(x, y)`` as float64 tensors, a categorical y one-hot without its last
@@ -842,6 +865,10 @@ class GaussianEstimator(_NonparametricEstimator):
             y = one_hot[:, :-1].to(torch.float64)
             if y.shape[1] == 0:
                 raise ValueError("y has a single category; MI with a constant is 0")
+        elif self.copula:
+            y = F.rank_normal_scores(y)
+        if self.copula:
+            x = F.rank_normal_scores(x)
         n_distinct, d = _distinct_rows(x, y), x.shape[1] + y.shape[1]
         if n_distinct <= d:
             # Repeated rows add nothing: the covariance of m distinct ones has rank m - 1.
@@ -856,7 +883,7 @@ class GaussianEstimator(_NonparametricEstimator):
         # stacklevel=None: no warning.
         x, y, n_distinct = self._gaussian_inputs(X, y)
         with torch.inference_mode():
-            value = float(F.gaussian_mi(x, y))
+            value = float(F.gaussian_mi(x, y)) - self._bias(x, y)
         if stacklevel is None:
             return value
         d = x.shape[1] + y.shape[1]
@@ -864,7 +891,7 @@ class GaussianEstimator(_NonparametricEstimator):
             self, value, n_distinct, d + 1,
             f"in {d} dimensions, the sample covariance of {d + 1} points fits them exactly",
             stacklevel + 1,
-        ):
+        ) and not self.debias:  # debiased, the remedy below has been applied
             n, dx, dy = x.shape[0], x.shape[1], y.shape[1]
             _warn_if_bias_rivals(
                 "GaussianEstimator", value, F.gaussian_mi_bias(dx, dy, n),
