@@ -234,7 +234,8 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
     y : column name, list of names, or array-like
         The y columns (keys) of a DataFrame (dict); a single name gives a 1-D y (so
         string or categorical labels are treated as classes). With an array ``data``,
-        the target values themselves. A list always names columns.
+        the target values themselves. A list always names columns. Constant columns
+        of x and y are dropped (the MI of the others is the same), unless all are.
     estimator : str, estimator or "auto", default="auto"
         A name from the registry (the class name in lower case without
         ``Estimator``: ``"ksg"``, ``"smile"``, ``"infonce"``, ``"mine"``,
@@ -432,6 +433,12 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
     Y = _one_hot_labels(_joint_classes(Y), discrete_target)
     for values, role in ((X, "x"), (Y, "y"), (Z, "conditioning")):
         _check_finite(values, role)
+    # A constant column carries no information: the MI of the others is the same, and
+    # the estimators refuse one (a y of two columns, one constant, raised).
+    keep = _non_constant_columns(X)
+    if keep:
+        X, coded = _columns(X, keep), coded[keep]
+    Y = _columns(Y, _non_constant_columns(Y) or list(range(_n_columns(Y))))
     n_columns = _n_columns(X) + _n_columns(Y)
     labels = _holds_labels(Y, discrete_target)
     discrete_x = _discrete_columns(X, discrete_features, n_samples) | coded
@@ -1241,18 +1248,26 @@ def _check_finite(values, role):
 def _without_constant_columns(Z):
     """Z without its constant columns, or None when all are: a constant carries no
     information, so I(X; y | Z) is the same without it."""
-    values = _column_values(Z)
-    keep = [j for j, v in enumerate(values)
+    keep = _non_constant_columns(Z)
+    return None if not keep else _columns(Z, keep)
+
+
+def _non_constant_columns(X):
+    """The indices of the columns of ``X`` that are not constant (a float tensor's are
+    not read: they all count)."""
+    return [j for j, v in enumerate(_column_values(X))
             if v is None or len(v) < 2 or not np.all(v == v[0])]
-    if len(keep) == len(values):
-        return Z
-    if not keep:
-        return None
-    if isinstance(Z, pd.DataFrame):
-        return Z.iloc[:, keep]
-    if isinstance(Z, torch.Tensor):
-        return Z.reshape(len(Z), -1)[:, keep]
-    return np.asarray(Z).reshape(_n_rows(Z), -1)[:, keep]
+
+
+def _columns(X, keep):
+    """Columns ``keep`` of ``X``, as the same kind of container (X itself if all)."""
+    if len(keep) == _n_columns(X):
+        return X
+    if isinstance(X, pd.DataFrame):
+        return X.iloc[:, keep]
+    if isinstance(X, torch.Tensor):
+        return X.reshape(len(X), -1)[:, keep]
+    return np.asarray(X).reshape(_n_rows(X), -1)[:, keep]
 
 
 def _column_values(X):

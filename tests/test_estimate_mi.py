@@ -1157,6 +1157,21 @@ def test_a_y_of_a_few_fractions_is_labels_not_a_saturated_continuous_y():
     assert result.value == pytest.approx(-(p * np.log(p)).sum(), abs=0.05)
 
 
+def test_constant_columns_of_x_and_y_are_dropped():
+    # A y of two columns, one constant, raised "y has constant columns [1]".
+    X, y = gaussian_pair(1000, 1, 0.5, 3)
+    clean = estimate_mi(X, y, random_state=0, verbose=False)
+    ones = np.ones((1000, 1))
+    for x_, y_ in ((np.c_[X, ones], y), (X, np.c_[ones, y]),
+                   (pd.DataFrame({"a": X[:, 0], "c": "k", "d": 2.0}), y[:, 0])):
+        result = estimate_mi(x_, y_, random_state=0, verbose=False)
+        assert result.value == pytest.approx(clean.value, abs=1e-12)
+        assert result.std_error == pytest.approx(clean.std_error, abs=1e-12)
+    # All constant: nothing to drop to; the MI with a constant is 0.
+    assert estimate_mi(ones, y, random_state=0, verbose=False).value == pytest.approx(
+        0, abs=1e-6)
+
+
 def test_conditioning_on_named_classes_and_on_a_constant():
     # Strings in z failed with numpy's "could not convert string to float"; a constant
     # z with "X (continuous columns) has constant columns [1]", a column the user
