@@ -441,6 +441,8 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
     Y = _columns(Y, _non_constant_columns(Y) or list(range(_n_columns(Y))))
     n_columns = _n_columns(X) + _n_columns(Y)
     labels = _holds_labels(Y, discrete_target)
+    if labels:
+        _check_labels_repeat(Y)
     discrete_x = _discrete_columns(X, discrete_features, n_samples) | coded
     if Z is not None:
         if _n_rows(Z) != n_samples:
@@ -1972,6 +1974,21 @@ def _could_be_labels(values):
     if values is None or values.dtype.kind not in "iubOUSf":
         return False
     return values.dtype.kind != "f" or bool(np.all(np.isfinite(values)))
+
+
+def _check_labels_repeat(Y):
+    """A ValueError where each row of the labels ``Y`` has its own, as an identifier's
+    do (KSG's message named its internal y_discrete)."""
+    values = _label_values(Y)
+    if values is None or len(values) < 2:
+        return
+    if len(pd.unique(pd.Series(values, dtype=object))) == len(values):
+        raise ValueError(
+            f"y has a different label in each of its {len(values)} rows, as an identifier "
+            "does: MI needs each class seen more than once (a label seen once shows "
+            "nothing of x within its class). Drop the identifier, or pass "
+            "discrete_target=False if its values are numbers to read as numbers"
+        )
 
 
 def _label_values(by):

@@ -1157,6 +1157,19 @@ def test_a_y_of_a_few_fractions_is_labels_not_a_saturated_continuous_y():
     assert result.value == pytest.approx(-(p * np.log(p)).sum(), abs=0.05)
 
 
+def test_a_label_per_row_is_refused_as_an_identifier():
+    # KSG's error named its internal "y_discrete" and said nothing of why.
+    X = np.random.default_rng(0).normal(size=(300, 2))
+    ids = pd.Series([f"user{i}" for i in range(300)], name="user")
+    with pytest.raises(ValueError, match=r"^y has a different label in each of its 300 "
+                       r"rows, as an identifier does: .*Drop the identifier"):
+        estimate_mi(X, ids, random_state=0, verbose=False)
+    # Repeated labels are classes, whatever their number (150 of 2 rows each).
+    twice = estimate_mi(X, pd.Series([f"user{i // 2}" for i in range(300)]),
+                        random_state=0, verbose=False)
+    assert abs(twice.value) < 0.15
+
+
 def test_constant_columns_of_x_and_y_are_dropped():
     # A y of two columns, one constant, raised "y has constant columns [1]".
     X, y = gaussian_pair(1000, 1, 0.5, 3)
