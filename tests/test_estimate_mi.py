@@ -1170,6 +1170,21 @@ def test_a_label_per_row_is_refused_as_an_identifier():
     assert abs(twice.value) < 0.15
 
 
+def test_discrete_columns_whose_patterns_do_not_repeat_are_dequantized_for_ksg():
+    # 40 binary columns of 600 rows: every row its own pattern, which KSG read as a
+    # class of one and raised "every label of y_discrete occurs once".
+    rng = np.random.default_rng(0)
+    x = (rng.random((600, 40)) < 0.5).astype(int)
+    y = x[:, :8].sum(1) + rng.normal(size=600)
+    result = estimate_mi(x, y, random_state=0, verbose=False)
+    assert math.isfinite(result.value) and not result.reliable
+    assert any("lower bound" in c for c in result.caveats)
+    # Repeated patterns stay classes, as before: 6 binary columns, 64 patterns.
+    est = estimate_mi(x[:, :6], x[:, :6].sum(1) + rng.normal(size=600), random_state=0,
+                      verbose=False).estimator
+    assert list(est.discrete_features) == [True] * 6
+
+
 def test_constant_columns_of_x_and_y_are_dropped():
     # A y of two columns, one constant, raised "y has constant columns [1]".
     X, y = gaussian_pair(1000, 1, 0.5, 3)
