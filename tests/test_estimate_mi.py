@@ -937,6 +937,26 @@ def test_a_gap_between_training_and_held_out_rows_is_a_caveat(pair):
     assert _overfitting(club, x, y, -10.0) == []
 
 
+@pytest.mark.slow
+def test_the_default_takes_the_mean_of_mmgs_forms_where_y_has_one_column():
+    # 20 Gaussian columns and a y of one (MI 0.83), 5,000 rows: the orthogonal form
+    # lifts the estimate by the conditional denoiser's error on new rows (1.00), the
+    # mean of the two forms cancels it (0.90).
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(5000, 20))
+    b = rng.normal(size=20)
+    y = math.sqrt(0.81) * x @ (b / np.linalg.norm(b)) + math.sqrt(0.19) * rng.normal(size=5000)
+    result = estimate_mi(x, y, random_state=0, verbose=False)
+    assert isinstance(result.estimator, MMGEstimator) and result.estimator.form == "mean"
+    truth = -0.5 * math.log(0.19)
+    assert abs(result.value - truth) < 0.1
+    _, test_rows = train_test_split(np.arange(5000), test_size=0.2, random_state=0)
+    test_rows = np.sort(test_rows)
+    orthogonal = result.estimator.set_params(form="orthogonal").score(x[test_rows],
+                                                                      y[test_rows])
+    assert orthogonal - truth > 0.1
+
+
 def test_mmg_forms_that_disagree_on_held_out_rows_are_a_caveat():
     # 30 + 30 columns on 1,600 training rows: the conditional denoiser fits its rows,
     # which lifts the orthogonal form (the estimate) and sinks the gap form.

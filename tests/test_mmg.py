@@ -190,6 +190,16 @@ def test_a_fitted_model_gives_the_same_mi_by_either_form():
     assert abs(orthogonal - 1.0) < 0.1
 
 
+def test_the_mean_form_is_the_mean_of_the_two_forms_on_the_same_draws():
+    x, y = gaussian_pair(1500, 2, 1.0, seed=5)
+    est = MMGEstimator(random_state=0, **SMALL).fit(x[:1000], y[:1000])
+    values = {form: est.set_params(form=form).score(x[1000:], y[1000:])
+              for form in ("orthogonal", "gap", "mean")}
+    assert values["mean"] == pytest.approx((values["orthogonal"] + values["gap"]) / 2,
+                                           abs=1e-6)
+    assert values["gap"] != pytest.approx(values["orthogonal"], abs=1e-4)
+
+
 def test_a_categorical_target_conditions_the_diffusion_of_x():
     # Three classes 4.2 standard deviations apart: I(X; Y) is just below log 3 = 1.10.
     rng = np.random.default_rng(0)

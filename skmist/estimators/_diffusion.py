@@ -608,7 +608,7 @@ class MINDEEstimator(_DiffusionEstimator):
     def _gap_terms(self, model, x, y, t, weight, generator):
         """Per-draw MMSE gap: the marginal less the conditional denoising error."""
         eps, _, conditional, marginal = self._conditional_predictions(model, x, y, t, generator)
-        return _girsanov_terms(eps, marginal, weight) - _girsanov_terms(eps, conditional, weight)
+        return _gap_of(eps, conditional, marginal, weight)
 
     def _pointwise_terms(self, model, x, y, generator):
         # Row by row, the MMSE gap (not the squared score differences): with exact
@@ -732,10 +732,14 @@ class MMGEstimator(MINDEEstimator):
 
     Parameters
     ----------
-    form : {"orthogonal", "gap"}, default="orthogonal"
+    form : {"orthogonal", "gap", "mean"}, default="orthogonal"
         The integrand: the squared difference of the conditional and the
         unconditional noise predictions, or the difference of their squared errors
-        (the MMSE gap itself, same expectation, higher variance; see Notes).
+        (the MMSE gap itself, same expectation, higher variance; see Notes), or the
+        mean of the two on the same draws. An error of the conditional prediction
+        that is independent of the true gap (the variance of fitting many columns of
+        x) adds its square to the first and takes it from the second, so the mean
+        cancels it: ``estimate_mi`` takes it where y has one column.
     log_snr_loc : float or "auto", default="auto"
         Location of the logistic log-SNR density; ``"auto"``: the mean of the MMSE
         gap of the Gaussian fitted to the standardized training data.
@@ -816,7 +820,7 @@ class MMGEstimator(MINDEEstimator):
 
     _parameter_constraints = {
         **MINDEEstimator._parameter_constraints,
-        "form": [StrOptions({"orthogonal", "gap"})],
+        "form": [StrOptions({"orthogonal", "gap", "mean"})],
         "log_snr_loc": [Interval(Real, None, None, closed="neither"), StrOptions({"auto"})],
         "log_snr_scale": [Interval(Real, 0, None, closed="neither")],
     }
@@ -878,8 +882,18 @@ class MMGEstimator(MINDEEstimator):
     def _draw_terms(self, model, x, y, t, weight, generator):
         if self.form == "gap":
             return self._gap_terms(model, x, y, t, weight, generator)
-        _, _, conditional, marginal = self._conditional_predictions(model, x, y, t, generator)
-        return _girsanov_terms(conditional, marginal, weight)
+        eps, _, conditional, marginal = self._conditional_predictions(model, x, y, t,
+                                                                      generator)
+        orthogonal = _girsanov_terms(conditional, marginal, weight)
+        if self.form == "orthogonal":
+            return orthogonal
+        return (orthogonal + _gap_of(eps, conditional, marginal, weight)) / 2
+
+
+def _gap_of(eps, conditional, marginal, weight):
+    """Per-draw MMSE gap: the marginal less the conditional denoising error of the
+    noise ``eps``."""
+    return _girsanov_terms(eps, marginal, weight) - _girsanov_terms(eps, conditional, weight)
 
 
 class _EntropyEstimator:
