@@ -289,7 +289,24 @@ def cases(seed):
     for name, noise in (("Cauchy", stats.cauchy()), ("Laplace", stats.laplace())):
         out.append((f"5 classes vs 10 features of {name} noise",
                     *noisy_classes(6000, 10, 5, 3.0, noise, rng)))
+    # A target of one column against many features, the regression setting.
+    out.append(("y = x_1 + noise among 200 Gaussian features, n = 2000",
+                *gaussian_pair(2000, 200, 1, 0.5 * math.log(2), rng), 0.5 * math.log(2)))
+    for d, mi in ((20, 0.83), (30, 0.5)):
+        out.append((f"y linear in {d} Gaussian features (all weighted), MI {mi}, n = 5000",
+                    *spread_target(5000, d, mi, rng), mi))
+    x, y, truth = binary_sum(1500, 8, 1.0, rng)
+    out.append(("80 binary features, y = the sum of 8 + noise, n = 1500",
+                np.hstack([x, (rng.random((1500, 72)) < 0.5).astype(float)]), y, truth))
     return out
+
+
+def spread_target(n, d, mi, rng):
+    """x of d Gaussian columns and y = rho x.b + noise for a random unit b."""
+    x = rng.normal(size=(n, d))
+    b = rng.normal(size=d)
+    rho = math.sqrt(1 - math.exp(-2 * mi))
+    return x, rho * x @ (b / np.linalg.norm(b)) + math.sqrt(1 - rho**2) * rng.normal(size=n)
 
 
 def noisy_classes(n, n_features, n_classes, separation, noise, rng, mc=200_000):
