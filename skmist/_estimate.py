@@ -320,8 +320,8 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
         indices. An estimator with a ``discrete_features`` parameter (KSG) is given
         them (unless all of x's columns are discrete and fewer than a tenth of the rows
         share their pattern of values with another row: KSG would read each pattern as
-        a class of one, so they are dequantized, as below); one that takes x only as an input (a critic, BA, DoE, CLUB, MMG and
-        MINDE's conditional variant for a continuous y) sees them as they are; for one
+        a class of one, so they are dequantized, as below); one that takes x only as
+        an input (a critic, BA, DoE, CLUB, MMG and MINDE's conditional variant for a continuous y) sees them as they are; for one
         that models x's density, uniform noise on ``[0, spacing)`` is added to them,
         which leaves MI unchanged (each value is recovered by flooring to its column's
         grid), so that the density sees no ties. Columns of strings, a pandas
@@ -462,10 +462,12 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
                              "they must match")
         Z = _without_constant_columns(_class_codes(Z, "conditioning")[0])
     if Z is None:
+        from .estimators import MMGEstimator
+
         est = _resolve_estimator(estimator, n_samples, n_columns, labels=labels,
                                  discrete_x=discrete_x.any())
         if isinstance(estimator, str) and estimator.lower() == "auto" \
-                and type(est).__name__ == "MMGEstimator" and _n_columns(Y) == 1:
+                and isinstance(est, MMGEstimator) and _n_columns(Y) == 1:
             est.set_params(form=AUTO_MMG_ONE_COLUMN_FORM)
     else:
         mask = np.r_[np.zeros(_n_columns(X), bool), np.ones(_n_columns(Z), bool)]
@@ -766,7 +768,7 @@ def _below_cheap_estimates(est, distinct, value, error, random_state, labels=Fal
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UnreliableEstimateWarning)
                 copula = gaussian.fit(x, y).mi_
-            found.append((copula, "a Gaussian copula fitted to the same data (the MI that "
+            found.append((copula, f"{COPULA} (the MI that "
                                   "the correlations of the columns' normal scores alone "
                                   "imply; a lower bound when x or y has one column)"))
         except ValueError:  # collinear columns: the estimator's own checks speak to them
@@ -786,7 +788,7 @@ def _below_cheap_estimates(est, distinct, value, error, random_state, labels=Fal
         floor = _copula_floor(est, gaussian, x, y, value, random_state)
     caveats = [floor[3]] if floor is not None else []
     for other, what in found:
-        if other is None or (floor is not None and other is copula):
+        if other is None or (floor is not None and what.startswith(COPULA)):
             continue
         if value < other - _cross_check_margin(other, error):
             caveats.append(
@@ -801,6 +803,9 @@ def _below_cheap_estimates(est, distinct, value, error, random_state, labels=Fal
         caveats += _beyond_copula_in_a_pair(est, x, y, value, copula, error, rows,
                                             random_state, (x_columns, y_columns))
     return caveats, None
+
+
+COPULA = "a Gaussian copula fitted to the same data"
 
 
 def _cross_check_margin(other, error):
@@ -829,7 +834,7 @@ def _copula_floor(est, gaussian, x, y, value, random_state):
     side = "y" if y.shape[1] == 1 else "x"
     return gaussian, bound, error, (
         f"{type(est).__name__}'s estimate {value:.4g} nats is below the {bound:.4g} nats "
-        f"of a Gaussian copula fitted to the same data, which is a lower bound of the MI "
+        f"of {COPULA}, which is a lower bound of the MI "
         f"when {side} has one column without ties, so estimate_mi returns the copula's: "
         f"{gaussian!r} on the {len(x)} distinct rows. The MI may be higher still."
     )
