@@ -55,9 +55,9 @@ AUTO_MIN_TRAINED_SAMPLES = 2500
 AUTO_NEURAL = "mmg"
 # Where y has one column, MMG's estimate is the mean of its two forms: its conditional
 # denoiser, fitting many columns of x, errs in a way that lifts the orthogonal form and
-# sinks the gap form alike. Gaussian y of 20-40 columns at 5,000-10,000 rows (MI 0.2 to
-# 2, 11 draws) and a lognormal and a sine y of 10-12: the orthogonal form missed
-# max(0.1 nats, 10 %) on 8 of 15 (0.94 for 0.5 twice, 1.07 for 0.83), the mean on none
+# sinks the gap form alike. Gaussian y of 10-40 columns at 5,000-10,000 rows (MI 0.2 to
+# 2, 13 draws) and a lognormal and a sine y of 10-12: the orthogonal form missed
+# max(0.1 nats, 10 %) on 9 of 15 (0.94 for 0.5 twice, 1.07 for 0.83), the mean on none
 # (within -0.04 to +0.10). Where y has several columns the orthogonal form stays: on
 # the 16 suite tasks MMG gets the mean solved 11 to its 13 (dense 50 + 50: 1.44 for
 # 1.62, where the gap form gave 1.22).
