@@ -263,8 +263,8 @@ def test_list_prints_a_table_of_names_classes_and_summaries(capsys):
                          "labels gradient-boosted trees where their held-out bound is "
                          "clearly above it); else for class labels BA, or gradient-boosted "
                          "trees where clearly better on a fifth of the training rows; "
-                         "MMG from 5,000 rows, "
-                         "MINDE (joint variant) from 2,500, KSG with a caveat below")
+                         "MMG (the mean of its two forms where y has one column) from "
+                         "5,000 rows, MINDE (joint variant) from 2,500, KSG with a caveat below")
 
 
 def test_select_prints_the_selected_features_best_first(table, capsys):
