@@ -309,27 +309,27 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
         A y of indicator columns (0/1 or booleans, at most one 1 per row: one-hot
         labels, ``pandas.get_dummies``) is one column of labels, the name or number of
         each row's 1 (for a row of 0s "none" beside string names, else -1), unless
-        ``discrete_target=False``: the map is one-to-one, so the MI is the same. Labels go to an estimator's
-        ``discrete_target`` (one-hot encoded). With DataLoaders the rule reads every
-        batch's y (see Notes).
+        ``discrete_target=False``: the map is one-to-one, so the MI is the same. Labels
+        go to an estimator's ``discrete_target`` (one-hot encoded). With DataLoaders the
+        rule reads every batch's y (see Notes).
     discrete_features : "auto", bool or array-like, default="auto"
         Which columns of x hold discrete values (counts, integer codes, booleans):
         ``"auto"`` takes those of numbers with at most ``min(50, n_samples // 10)``
         distinct values (as ``discrete_target`` does for y; not the columns of a
         floating-point tensor), or all (True), none (False), a boolean mask or column
-        indices. An estimator with a ``discrete_features`` parameter (KSG) is given
-        them (unless all of x's columns are discrete and fewer than a tenth of the rows
-        share their pattern of values with another row: KSG would read each pattern as
-        a class of one, so they are dequantized, as below); one that takes x only as
-        an input (a critic, BA, DoE, CLUB, MMG and MINDE's conditional variant for a continuous y) sees them as they are; for one
-        that models x's density, uniform noise on ``[0, spacing)`` is added to them,
-        which leaves MI unchanged (each value is recovered by flooring to its column's
-        grid), so that the density sees no ties. Columns of strings, a pandas
-        categorical or objects (not numbers) hold classes, discrete whatever this
-        says: each becomes the integer codes of its classes in sorted order (MI does
-        not depend on how classes are numbered). Dates and durations, and strings of
-        ISO 8601 dates, become seconds since the first (continuous). Not for
-        DataLoaders.
+        indices. An estimator with a ``discrete_features`` parameter (KSG) is given them
+        (unless all of x's columns are discrete and fewer than a tenth of the rows share
+        their pattern of values with another row: KSG would read each pattern as a class
+        of one, so they are dequantized, as below); one that takes x only as an input (a
+        critic, BA, DoE, CLUB, MMG and MINDE's conditional variant for a continuous y)
+        sees them as they are; for one that models x's density, uniform noise on
+        ``[0, spacing)`` is added to them, which leaves MI unchanged (each value is
+        recovered by flooring to its column's grid), so that the density sees no ties.
+        Columns of strings, a pandas categorical or objects (not numbers) hold classes,
+        discrete whatever this says: each becomes the integer codes of its classes in
+        sorted order (MI does not depend on how classes are numbered). Dates and
+        durations, and strings of ISO 8601 dates, become seconds since the first
+        (continuous). Not for DataLoaders.
     epochs : int, default=1
         DataLoader only: passes over the training batches.
 
@@ -461,13 +461,13 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
             raise ValueError(f"x has {n_samples} rows but conditioning has {_n_rows(Z)}; "
                              "they must match")
         Z = _without_constant_columns(_class_codes(Z, "conditioning")[0])
+    auto = isinstance(estimator, str) and estimator.lower() == "auto"
     if Z is None:
         from .estimators import MMGEstimator
 
         est = _resolve_estimator(estimator, n_samples, n_columns, labels=labels,
                                  discrete_x=discrete_x.any())
-        if isinstance(estimator, str) and estimator.lower() == "auto" \
-                and isinstance(est, MMGEstimator) and _n_columns(Y) == 1:
+        if auto and isinstance(est, MMGEstimator) and _n_columns(Y) == 1:
             est.set_params(form=AUTO_MMG_ONE_COLUMN_FORM)
     else:
         mask = np.r_[np.zeros(_n_columns(X), bool), np.ones(_n_columns(Z), bool)]
@@ -482,7 +482,6 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
         elif not getattr(est, "_x_as_input", False):
             X = _dequantize(X, discrete_x, random_state)
     _check_held_out_rows(est, test_size, n_samples)
-    auto = isinstance(estimator, str) and estimator.lower() == "auto"
     auto_labels = auto and labels and Z is None
     caveats = []
     with warnings.catch_warnings(record=True) as caught:
@@ -1337,16 +1336,19 @@ DISCRETE_X_MIN_REPEATED = 0.1
 
 def _patterns_mostly_unique(X, discrete_x):
     """Whether every column of ``X`` is discrete (``discrete_x``) and fewer than
-    DISCRETE_X_MIN_REPEATED of its rows share their pattern of values. KSG reads such an x's patterns
-    as classes and drops the rows of a class of one: 80 binary columns of 1,500 rows,
-    each row its own pattern, raised "every label of y_discrete occurs once". Such an
-    x is dequantized instead, as for the estimators that model x's density."""
+    DISCRETE_X_MIN_REPEATED of its rows share their pattern of values. KSG reads such
+    an x's patterns as classes and drops the rows of a class of one: 80 binary columns
+    of 1,500 rows, each row its own pattern, raised "every label of y_discrete occurs
+    once". Such an x is dequantized instead, as for the estimators that model x's
+    density."""
+    from .estimators._nonparametric import _copies
+
     if not discrete_x.all() or len(discrete_x) != _n_columns(X):
         return False
-    rows = np.asarray(X.detach().cpu() if isinstance(X, torch.Tensor) else X)
-    _, codes, counts = np.unique(rows.reshape(len(rows), -1), axis=0, return_inverse=True,
-                                 return_counts=True)
-    return bool((counts[codes.reshape(-1)] > 1).mean() < DISCRETE_X_MIN_REPEATED)
+    rows = X.detach().cpu() if isinstance(X, torch.Tensor) else \
+        torch.as_tensor(np.asarray(X, dtype=np.float64))
+    copies, _ = _copies(rows)
+    return bool((copies > 1).double().mean() < DISCRETE_X_MIN_REPEATED)
 
 
 def _dequantize(X, mask, random_state):
@@ -1961,6 +1963,7 @@ def _estimate_streaming(data, x, y, estimator, test_size, device, random_state, 
     caveats = _caveats_of(caught)
     caveats += _too_few_samples(est, n_train, _n_columns(X_test) + _n_columns(y_test))
     caveats += _below_zero(est, value, error)
+    n_test = _n_rows(X_test)
     if conditioning is None:  # the cheap estimates are of I(x; y), not of a CMI
         distinct = _distinct_records(X_test, y_test, labels)
         below, floor = _below_cheap_estimates(est, distinct, value, error, random_state,
@@ -1968,8 +1971,8 @@ def _estimate_streaming(data, x, y, estimator, test_size, device, random_state, 
         caveats = below + caveats
         if floor is not None:  # of the held-out rows, which the estimator did not see
             est, value, error = floor
-            X_test = distinct[0]
-    return _result(est, value, error, n_train, _n_rows(X_test), True, caveats)
+            n_test = len(distinct[0])
+    return _result(est, value, error, n_train, n_test, True, caveats)
 
 
 def _streamed_classes(loader, test_loader, xy, discrete_target):
