@@ -1115,10 +1115,38 @@ def test_the_default_returns_the_gaussian_copula_where_it_bounds_the_estimate_fr
     # An estimator the user names keeps its value, with the caveat only.
     named = estimate_mi(x, y, estimator="ksg", random_state=0, verbose=False)
     assert isinstance(named.estimator, KSGEstimator) and named.value < 0.15
-    # Ties in the one column: its normal scores no longer have a Gaussian's entropy,
-    # so the copula bounds nothing and KSG's value stays, warned.
+    # Ties in the one column: their normal scores no longer have a Gaussian's entropy,
+    # so they are broken at random first (noise that can only lower the MI); the bound
+    # holds again and loses little at this rounding.
     tied = estimate_mi(x, np.round(y, 1), random_state=0, verbose=False)
-    assert isinstance(tied.estimator, KSGEstimator) and not tied.reliable
+    assert isinstance(tied.estimator, GaussianEstimator)
+    assert abs(tied.value - 0.5 * math.log(2)) < 0.1
+    assert "its ties broken at random" in tied.caveats[0]
+
+
+def test_the_copula_floor_breaks_ties_so_it_stays_below_the_mi():
+    # y takes 60 values and x holds a copy of it: the MI is H(y) = log 60, and with
+    # tied normal scores the copula's would be infinite (a correlation of 1). With the
+    # ties broken at random it is finite and below log 60.
+    rng = np.random.default_rng(0)
+    y = rng.integers(60, size=1000).astype(float)
+    x = np.column_stack([y, rng.normal(size=(1000, 20))])
+    result = estimate_mi(x, y, random_state=0, verbose=False)
+    assert 0 < result.value <= math.log(60) + 0.1
+
+
+def test_class_labels_get_the_copula_floor_on_their_codes():
+    # 40 grades of y = x_1 + noise among 60 columns, 1000 rows (MI about 0.34): BA over
+    # 40 classes overfits its 800 rows and scores below 0 held out; the copula of the
+    # grades with their ties broken is a lower bound of the MI, and is returned.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(1000, 60))
+    grades = np.round((x[:, 0] + rng.normal(size=1000)) * 4) / 4
+    assert 20 < len(np.unique(grades)) <= 50  # read as labels
+    with pytest.warns(UnreliableEstimateWarning, match="its ties broken at random"):
+        result = estimate_mi(x, grades, random_state=0, verbose=False)
+    assert isinstance(result.estimator, GaussianEstimator)
+    assert 0.2 < result.value < 0.45
 
 
 def test_a_dependence_that_cancels_in_the_covariance_is_caught_by_the_ksg_cross_check():
