@@ -30,8 +30,9 @@ skmist alone and prints no time ratio.)
    features, a Cauchy signal in Cauchy noise, Cauchy and Student-t signals in Gaussian
    noise, class labels shifting features of Cauchy and Laplace noise, MI of 5-6 nats
    in 5-10 dimensions, and small samples (n = 300-1500, and 5000 rows for 30 + 30
-   columns), a column of named classes, duplicated records, and a y of a few
-   fractional grades. Each row says
+   columns), a column of named classes, duplicated records, a y of a few
+   fractional grades, and a rounded and a count target against 100-200 columns. Each
+   row says
    whether the estimate is within tolerance and whether it came with a caveat
    (``MIResult.caveats``): a case is acceptable when it is right or warned. The
    markdown table goes to ``OUT/cases.md``.
@@ -298,7 +299,29 @@ def cases(seed):
     x, y, truth = binary_sum(1500, 8, 1.0, rng)
     out.append(("80 binary features, y = the sum of 8 + noise, n = 1500",
                 np.hstack([x, (rng.random((1500, 72)) < 0.5).astype(float)]), y, truth))
+    # Targets with ties: rounded (I(x; round(y)) is within 0.005 of I(x; y) at this
+    # spread) and counts.
+    x, y = gaussian_pair(2000, 200, 1, 0.5 * math.log(2), rng)
+    out.append(("y = x_1 + noise among 200 features, y rounded to 0.1, n = 2000", x,
+                np.round(y[:, 0], 1), 0.5 * math.log(2)))
+    out.append(("a Poisson count (mean about 13) of 5 of 100 features, n = 1500",
+                *poisson_count(1500, 100, rng)))
     return out
+
+
+def poisson_count(n, n_features, rng, mc=50_000):
+    """y ~ Poisson(exp(2.5 + 0.35 (x_1 + ... + x_5))); I = H(y) - E[H(y | x)], over
+    ``mc`` Monte Carlo draws of the 5 columns (H(y) from their mean pmf)."""
+    w = np.full(5, 0.35)
+    support = np.arange(400)
+    pmf = stats.poisson.pmf(support[None], np.exp(2.5 + rng.normal(size=(mc, 5)) @ w)[:, None])
+
+    def entropy(p):
+        return -special.xlogy(p, p).sum(-1)
+
+    truth = float(entropy(pmf.mean(0)) - entropy(pmf).mean())
+    x = rng.normal(size=(n, n_features))
+    return x, rng.poisson(np.exp(2.5 + x[:, :5] @ w)).astype(float), truth
 
 
 def spread_target(n, d, mi, rng):

@@ -858,9 +858,9 @@ def _copula_floor(est, x, y, value, error, random_state):
             gaussian.fit(sides["x"], sides["y"])
     except ValueError:  # collinear columns: the estimator's own checks speak to them
         return None
-    bound, bound_error = _estimate_with_error(gaussian, sides["x"], sides["y"], random_state)
-    if value >= bound - _cross_check_margin(bound, error):
+    if value >= gaussian.mi_ - _cross_check_margin(gaussian.mi_, error):
         return None
+    bound, bound_error = _estimate_with_error(gaussian, sides["x"], sides["y"], random_state)
     what, broken = ("one column without ties", "") if untied else (
         "one column, its ties broken at random (which can only lower the MI)",
         f" with the ties of {side} broken")
