@@ -573,8 +573,11 @@ CROSS_CHECK_MAX_COLUMNS = 20
 # on 10,000 rows of this many columns.
 CROSS_CHECK_MAX_LOGISTIC_COLUMNS = 200
 # The pairs of an x and a y column with the largest correlations of normal scores whose
-# dependence beyond the Gaussian copula's KSG measures, for an estimator that is not KSG.
+# dependence beyond the Gaussian copula's KSG measures, for an estimator that is not KSG
+# (_beyond_copula_in_pairs), and how far a column may correlate with one already
+# matched on its side (a near-copy would count the same dependence twice).
 CROSS_CHECK_PAIRS = 5
+REDUNDANT_COLUMNS = 0.3
 # Below this many rows a pair's KSG is too noisy to speak against an estimate.
 CROSS_CHECK_PAIR_ROWS = 200
 
@@ -804,10 +807,10 @@ def _below_cheap_estimates(est, distinct, value, error, random_state, labels=Fal
             )
     if floor is not None:
         return caveats, floor[:3]
-    # Below neither, the estimate may still lack dependence that one pair shows.
+    # Below neither, the estimate may still lack dependence that pairs of columns show alone.
     if not caveats and copula is not None and not isinstance(est, KSGEstimator):
-        caveats += _beyond_copula_in_a_pair(est, x, y, value, copula, error, rows,
-                                            random_state, (x_columns, y_columns))
+        caveats += _beyond_copula_in_pairs(est, x, y, value, copula, error, rows,
+                                           random_state, (x_columns, y_columns))
     return caveats, None
 
 
@@ -872,19 +875,28 @@ def _copula_floor(est, x, y, value, error, random_state):
     )
 
 
-def _beyond_copula_in_a_pair(est, x, y, value, copula, error, rows, random_state,
-                             columns):
-    """A caveat when a pair of an x and a y column alone carries more dependence beyond
-    the Gaussian copula's than ``value`` does beyond ``copula`` (x and y: normal scores).
+def _beyond_copula_in_pairs(est, x, y, value, copula, error, rows, random_state, columns):
+    """A caveat when pairs of an x and a y column, taken alone, carry more dependence
+    beyond their Gaussian copulas than ``value`` does beyond ``copula`` (x and y:
+    normal scores).
 
     Where a heavy-tailed signal is under light noise, the normal scores squeeze its tails,
     where y is nearly x, into ridges that a diffusion does not resolve, and MMG returns
     the copula's MI: a Cauchy signal under Gaussian noise in 4 + 4 columns got 3.50 for
     5.09 with the copula at 3.53, while KSG on one pair gave 1.27 against its copula's 0.88
-    (0.39 beyond; KSG is nearly unbiased in 1 + 1). On the suite's 16 tasks that MMG gets,
-    no pair's excess beat MMG's by more than 0.07 nats. Only pairs of columns without ties
-    (KSG reads ties as dependence), with the largest correlations, are measured, KSG on
-    ``rows``; ``columns`` are the user's numbers of x's and y's columns.
+    (0.39 beyond; KSG is nearly unbiased in 1 + 1). Several such pairs add up where one
+    alone is within the noise: a Student-t (2 df) signal in 5 + 5 got 3.12 for 3.74, the
+    copula 3.16, and each pair 0.12-0.13 beyond its own (0.61 in all, the 0.62 missed).
+
+    The pairs are matched greedily by the correlations of their normal scores, up to
+    ``CROSS_CHECK_PAIRS``, each column in one pair, and a pair skipped where one of its
+    columns correlates beyond ``REDUNDANT_COLUMNS`` with a column already matched on its
+    side: for pairs independent of each other the MI and the copula's both add up, and
+    a column that repeats another would count the same dependence twice. Their positive
+    excesses are summed. On the suite's 16 tasks that MMG gets, the sum never beat MMG's
+    own excess by more than 0.03 nats. Only columns without ties (KSG reads ties as
+    dependence) are measured, KSG on ``rows``; ``columns`` are the user's numbers of x's
+    and y's columns.
     """
     from .estimators import KSGEstimator
 
@@ -896,30 +908,36 @@ def _beyond_copula_in_a_pair(est, x, y, value, copula, error, rows, random_state
     if not xs or not ys:
         return []
     a, b = x[:, xs].numpy(), y[:, ys].numpy()
-    r = np.corrcoef(a, b, rowvar=False)[:len(xs), len(xs):]
-    best = None
-    for flat in np.argsort(-np.abs(r), axis=None)[:CROSS_CHECK_PAIRS]:
+    r = np.abs(np.corrcoef(a, b, rowvar=False))
+    within_x, within_y, r = r[:len(xs), :len(xs)], r[len(xs):, len(xs):], r[:len(xs), len(xs):]
+    pairs = []
+    for flat in np.argsort(-r, axis=None):
         i, j = np.unravel_index(flat, r.shape)
-        rho = min(abs(float(r[i, j])), 1 - 1e-12)
+        if any(within_x[i, k] > REDUNDANT_COLUMNS or within_y[j, m] > REDUNDANT_COLUMNS
+               for k, m, *_ in pairs):
+            continue
+        rho = min(float(r[i, j]), 1 - 1e-12)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             ksg = KSGEstimator(random_state=random_state).fit(
                 a[rows, i:i + 1], b[rows, j:j + 1]).mi_
-        pair_copula = -0.5 * math.log1p(-rho * rho)
-        if best is None or ksg - pair_copula > best[0]:
-            best = (ksg - pair_copula, columns[0][xs[i]], columns[1][ys[j]], ksg,
-                    pair_copula)
-    excess, i, j, ksg, pair_copula = best
+        pairs.append((i, j, ksg - (-0.5 * math.log1p(-rho * rho))))
+        if len(pairs) == CROSS_CHECK_PAIRS:
+            break
+    excess = sum(max(e, 0.0) for *_, e in pairs)
     margin = CROSS_CHECK_MARGIN + 2 * (error or 0.0)
     if excess <= margin or value - copula >= excess - margin:
         return []
+    carrying = [(columns[0][xs[i]], columns[1][ys[j]], e) for i, j, e in pairs if e > 0]
+    which = ", ".join(f"x {i} with y {j} {e:.3g}" for i, j, e in carrying)
     return [
         f"{type(est).__name__}'s estimate {value:.4g} nats is {value - copula:.3g} nats "
-        f"above the Gaussian copula's {copula:.4g}, but x column {i} and y column {j} "
-        f"alone carry {excess:.3g} nats beyond theirs (KSG on their normal scores "
-        f"{ksg:.3g}, their copula {pair_copula:.3g}): the estimator has missed dependence "
-        "that correlations do not describe, as in the tails of a heavy-tailed signal "
-        "under light noise. Read it as too low (three times the steps did not help there)."
+        f"above the Gaussian copula's {copula:.4g}, but {len(carrying)} pair"
+        f"{'s' if len(carrying) > 1 else ''} of columns alone carry {excess:.3g} nats "
+        f"beyond their copulas (KSG on their normal scores: {which}): the estimator has "
+        "missed dependence that correlations do not describe, as in the tails of a "
+        "heavy-tailed signal under light noise. Read it as too low (three times the steps "
+        "did not help there)."
     ]
 
 
