@@ -930,14 +930,15 @@ def _beyond_copula_in_pairs(est, x, y, value, copula, error, rows, random_state,
         return []
     carrying = [(columns[0][xs[i]], columns[1][ys[j]], e) for i, j, e in pairs if e > 0]
     which = ", ".join(f"x {i} with y {j} {e:.3g}" for i, j, e in carrying)
+    pairs_carry = ("a pair of columns alone carries" if len(carrying) == 1 else
+                   f"{len(carrying)} pairs of columns alone carry")
     return [
         f"{type(est).__name__}'s estimate {value:.4g} nats is {value - copula:.3g} nats "
-        f"above the Gaussian copula's {copula:.4g}, but {len(carrying)} pair"
-        f"{'s' if len(carrying) > 1 else ''} of columns alone carry {excess:.3g} nats "
-        f"beyond their copulas (KSG on their normal scores: {which}): the estimator has "
-        "missed dependence that correlations do not describe, as in the tails of a "
-        "heavy-tailed signal under light noise. Read it as too low (three times the steps "
-        "did not help there)."
+        f"above the Gaussian copula's {copula:.4g}, but {pairs_carry} {excess:.3g} nats "
+        f"beyond their own copulas (KSG on each pair's normal scores less the pair's "
+        f"copula: {which}): the estimator has missed dependence that correlations do not "
+        "describe, as in the tails of a heavy-tailed signal under light noise. Read it as "
+        "too low (three times the steps did not help there)."
     ]
 
 
