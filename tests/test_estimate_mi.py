@@ -1125,14 +1125,22 @@ def test_the_default_returns_the_gaussian_copula_where_it_bounds_the_estimate_fr
 
 
 def test_the_copula_floor_breaks_ties_so_it_stays_below_the_mi():
-    # y takes 60 values and x holds a copy of it: the MI is H(y) = log 60, and with
-    # tied normal scores the copula's would be infinite (a correlation of 1). With the
-    # ties broken at random it is finite and below log 60.
-    rng = np.random.default_rng(0)
-    y = rng.integers(60, size=1000).astype(float)
-    x = np.column_stack([y, rng.normal(size=(1000, 20))])
-    result = estimate_mi(x, y, random_state=0, verbose=False)
-    assert 0 < result.value <= math.log(60) + 0.1
+    # Two binary columns, one the other with 10 % of its values flipped: the MI is
+    # log 2 - H(0.1) = 0.368, and the copula of their tied normal scores is 0.45-0.52,
+    # above it. With one side's ties broken at random it is a bound again.
+    from skmist._estimate import _copula_floor
+
+    truth = math.log(2) + 0.1 * math.log(0.1) + 0.9 * math.log(0.9)
+    for seed in range(3):
+        rng = np.random.default_rng(seed)
+        y = rng.integers(2, size=2000).astype(float)
+        x = np.where(rng.random(2000) < 0.1, 1 - y, y)
+        tied = GaussianEstimator(copula=True, debias=True).fit(x[:, None], y).mi_
+        _, bound, error, caveat = _copula_floor(
+            GaussianEstimator(), torch.as_tensor(x[:, None]), torch.as_tensor(y[:, None]),
+            -1.0, 0.0, seed)
+        assert tied > truth + 0.05 and 0.2 < bound < truth and error > 0
+        assert "its ties broken at random" in caveat
 
 
 def test_class_labels_get_the_copula_floor_on_their_codes():
