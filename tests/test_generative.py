@@ -468,7 +468,10 @@ def test_ba_maps_x_through_normal_scores_for_labels_so_heavy_tails_do_not_sink_i
     assert scaled < 0.1 and 0.35 < auto < truth
     # A continuous y keeps the scaling: its entropy_y is that of the raw y.
     y = x[:, :1] + rng.normal(size=(3000, 1))
-    continuous = skmist.BAEstimator(entropy_y=1.0, max_iter=2, device="cpu").fit(x, y)
+    # Seeded: 4 of 40 seeds of the network's start diverge within 2 steps on these
+    # Cauchy columns (unseeded, CI met one), which is not what this checks.
+    continuous = skmist.BAEstimator(entropy_y=1.0, max_iter=2, device="cpu",
+                                    random_state=0).fit(x, y)
     assert continuous.x_quantiles_ is None
     # ... and its advice on a diverging fit does not offer the map it refuses.
     assert "quantile" not in continuous._divergence_advice()
