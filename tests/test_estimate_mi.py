@@ -1210,6 +1210,24 @@ def test_pairs_too_weak_alone_add_up_and_a_near_copy_is_not_counted_twice():
     assert estimate_mi(*copies, estimator=ConstantMI(1.27), random_state=0).reliable
 
 
+def test_the_pair_check_reads_ksg_beyond_one_column_each_but_not_in_one_plus_one():
+    # A Student-t (2 df) signal under Gaussian noise in 3 + 3 (MI 2.24): KSG on normal
+    # scores gives ~2.05 in 6 columns, while each pair alone carries ~0.12 beyond its
+    # copula (KSG in 1 + 1 is nearly unbiased there).
+    from scipy import stats
+
+    rng = np.random.default_rng(2)
+    x = stats.t(2).rvs(size=(10_000, 3), random_state=rng)
+    y = x + rng.normal(size=(10_000, 3))
+    with pytest.warns(UnreliableEstimateWarning, match=r"KSGEstimator's estimate 2\.0\d* "
+                      r"nats .* but 3 pairs of columns alone carry 0\.3"):
+        result = estimate_mi(x, y, random_state=0, verbose=False)
+    assert isinstance(result.estimator, KSGEstimator)
+    # In 1 + 1 the one pair is the estimate's own data: nothing to compare.
+    one = estimate_mi(x[:, :1], y[:, :1], random_state=0, verbose=False)
+    assert one.reliable and abs(one.value - 0.748) < 0.05
+
+
 def test_estimate_mi_flags_a_folded_function_whose_estimate_grows_with_n():
     rng = np.random.default_rng(1)
     x = rng.normal(size=(3000, 1))
