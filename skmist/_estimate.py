@@ -899,7 +899,7 @@ def _beyond_copula_in_pairs(est, x, y, value, copula, error, rows, random_state,
 
     KSG in 3 to 6 columns is checked too: its bias towards 0 there is larger than in
     1 + 1. A Cauchy signal in Cauchy noise in 2 + 2 (MI 1.39) got 1.20 to 1.23, each
-    pair 0.39 beyond its copula, flagged on one draw of three; a Cauchy signal under
+    pair 0.39 beyond its copula, flagged on two draws of five; a Cauchy signal under
     Gaussian noise in 3 + 3 (n = 5000, MI 3.82) 2.86 to 2.96, flagged on all three (as
     it was by the check that the estimate grows with n). On the suite's 24 tasks that
     KSG gets (seeds 0 to 2) nothing was flagged. Only columns without ties (KSG reads ties as
