@@ -845,7 +845,6 @@ def _copula_floor(est, x, y, value, error, random_state):
     margin.
     """
     from .estimators import GaussianEstimator
-    from .functional import rank_normal_scores
 
     sides = {"y": y, "x": x}
     one_column = [side for side, t in sides.items() if t.shape[1] == 1]
@@ -853,8 +852,8 @@ def _copula_floor(est, x, y, value, error, random_state):
     if not one_column:
         return None
     side = (untied or one_column)[0]
-    if not untied:
-        sides[side] = rank_normal_scores(_dequantize(sides[side], [True], random_state))
+    if not untied:  # the copula ranks the dequantized column itself
+        sides[side] = _dequantize(sides[side], [True], random_state)
     gaussian = GaussianEstimator(copula=True, debias=True)
     try:
         with warnings.catch_warnings():
@@ -929,7 +928,7 @@ def _beyond_copula_in_pairs(est, x, y, value, copula, error, rows, random_state,
             warnings.simplefilter("ignore")
             ksg = KSGEstimator(random_state=random_state).fit(
                 a[rows, i:i + 1], b[rows, j:j + 1]).mi_
-        pairs.append((i, j, ksg - (-0.5 * math.log1p(-rho * rho))))
+        pairs.append((i, j, ksg + 0.5 * math.log1p(-rho * rho)))  # less the pair's copula
         if len(pairs) == CROSS_CHECK_PAIRS:
             break
     excess = sum(max(e, 0.0) for *_, e in pairs)
