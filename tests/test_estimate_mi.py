@@ -1189,15 +1189,21 @@ def test_dependence_beyond_the_copula_in_pairs_is_a_caveat_when_the_estimate_lac
                        random_state=0).reliable
 
 
+def _student_t_signal_under_noise(n_columns, seed):
+    """``(x, y, rng)``: 10,000 rows of Student-t (2 df) columns x and y = x plus
+    standard Gaussian noise (MI 0.748 nats a column), and the generator, to draw on."""
+    from scipy import stats
+
+    rng = np.random.default_rng(seed)
+    x = stats.t(2).rvs(size=(10_000, n_columns), random_state=rng)
+    return x, x + rng.normal(size=(10_000, n_columns)), rng
+
+
 def test_pairs_too_weak_alone_add_up_and_a_near_copy_is_not_counted_twice():
     # A Student-t (2 df) signal under Gaussian noise in 5 + 5 (MI 3.74): MMG gave 3.12,
     # the copula's 3.16; each pair carries ~0.12 beyond its copula, within the margin
     # alone, ~0.6 together.
-    from scipy import stats
-
-    rng = np.random.default_rng(1)
-    x = stats.t(2).rvs(size=(10_000, 5), random_state=rng)
-    y = x + rng.normal(size=(10_000, 5))
+    x, y, rng = _student_t_signal_under_noise(5, seed=1)
     with pytest.warns(UnreliableEstimateWarning, match=r"but 5 pairs of columns alone "
                       r"carry 0\.[5-7]\d* nats"):
         estimate_mi(x, y, estimator=ConstantMI(3.15), random_state=0)
@@ -1214,11 +1220,7 @@ def test_the_pair_check_reads_ksg_beyond_one_column_each_but_not_in_one_plus_one
     # A Student-t (2 df) signal under Gaussian noise in 3 + 3 (MI 2.24): KSG on normal
     # scores gives ~2.05 in 6 columns, while each pair alone carries ~0.12 beyond its
     # copula (KSG in 1 + 1 is nearly unbiased there).
-    from scipy import stats
-
-    rng = np.random.default_rng(2)
-    x = stats.t(2).rvs(size=(10_000, 3), random_state=rng)
-    y = x + rng.normal(size=(10_000, 3))
+    x, y, _ = _student_t_signal_under_noise(3, seed=2)
     with pytest.warns(UnreliableEstimateWarning, match=r"KSGEstimator's estimate 2\.0\d* "
                       r"nats .* but 3 pairs of columns alone carry 0\.3"):
         result = estimate_mi(x, y, random_state=0, verbose=False)
