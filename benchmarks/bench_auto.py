@@ -31,7 +31,8 @@ skmist alone and prints no time ratio.)
    noise, class labels shifting features of Cauchy and Laplace noise, MI of 5-6 nats
    in 5-10 dimensions, and small samples (n = 300-1500, and 5000 rows for 30 + 30
    columns), a column of named classes, duplicated records, a y of a few
-   fractional grades, and a rounded and a count target against 100-200 columns. Each
+   fractional grades, a rounded and a count target against 100-200 columns, and class
+   labels from 500-600 rows. Each
    row says
    whether the estimate is within tolerance and whether it came with a caveat
    (``MIResult.caveats``): a case is acceptable when it is right or warned. The
@@ -306,6 +307,11 @@ def cases(seed):
                 np.round(y[:, 0], 1), 0.5 * math.log(2)))
     out.append(("a Poisson count (mean about 13) of 5 of 100 features, n = 1500",
                 *poisson_count(1500, 100, rng)))
+    # Class labels from few rows, where the network fits noise.
+    out.append(("small: 6 Gaussian classes vs 25 features, n = 600",
+                *gaussian_classes(600, 25, 6, 3.0, rng)))
+    out.append(("small: 2 classes vs 10 features of Cauchy noise, n = 500",
+                *noisy_classes(500, 10, 2, 2.5, stats.cauchy(), rng)))
     return out
 
 
