@@ -30,6 +30,7 @@ INIT_PARAMS = {
     skmist.PQEstimator: {**FAST_DENSITY, "n_bins": 4, "quantization": "learned"},
     skmist.BinnedEstimator: {"n_bins": 4, "device": "cpu"},
     skmist.ClassifierEstimator: {"n_bins": 4},
+    skmist.RegressorEstimator: {},
     skmist.KSGEstimator: {},
     skmist.KDEEstimator: {"device": "cpu"},
     skmist.HistogramEstimator: {},

@@ -1159,6 +1159,37 @@ def test_class_labels_get_the_copula_floor_on_their_codes():
     assert 0.2 < result.value < 0.45
 
 
+def test_few_rows_in_many_columns_get_a_regression_bound_where_it_is_above_ksg():
+    # y = 2 [x_1 > 0] + x_2 / 2 + noise among 10 columns, 800 rows (truth 1.246 by a
+    # 1-D integral): KSG's neighbourhoods in 11 columns gave 0.54, the trees' cross-fitted
+    # bound on y's normal scores 1.04.
+    rng = np.random.default_rng(100)
+    x = rng.normal(size=(800, 10))
+    y = 2.0 * (x[:, 0] > 0) + 0.5 * x[:, 1] + 0.3 * rng.normal(size=800)
+    with pytest.warns(UnreliableEstimateWarning, match="returns that lower bound"):
+        result = estimate_mi(x, y, random_state=0, verbose=False)
+    assert isinstance(result.estimator, skmist.RegressorEstimator)
+    assert 0.9 < result.value < 1.246 + 2 * result.std_error
+    assert result.held_out and result.n_test == 800
+    # Independent columns keep KSG's value (about 0).
+    y = rng.normal(size=800)
+    result = estimate_mi(x, y, random_state=0, verbose=False)
+    assert isinstance(result.estimator, KSGEstimator) and abs(result.value) < 0.1
+
+
+def test_the_regression_bound_predicts_the_one_column_of_x_where_y_has_several():
+    from skmist._estimate import _distinct_records, _regression_floor
+
+    # x, one column, seen in 6 noisy copies (truth 0.5 log(1 + 6 / 1.5^2) = 0.651).
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(1500, 1))
+    y = x + 1.5 * rng.normal(size=(1500, 6))
+    floor = _regression_floor(KSGEstimator(), _distinct_records(
+        torch.as_tensor(x), torch.as_tensor(y), False), 0.0, 0.0, random_state=0)
+    assert floor[0].n_features_in_ == 6  # fitted to predict x from y
+    assert floor[1] == pytest.approx(0.651, abs=0.1) and floor[1] < 0.651 + 2 * floor[2]
+
+
 def test_a_dependence_that_cancels_in_the_covariance_is_caught_by_the_ksg_cross_check():
     # Half the rows correlated +0.7 per pair, half -0.7: the copula sees nothing
     # (covariance = identity) and a too-short fit misses the dependence (MI 1.09).

@@ -31,7 +31,7 @@ def test_every_estimator_has_fast_parameters():
 BOUNDS = {
     "lower": {"NWJEstimator", "InfoNCEEstimator", "TUBAEstimator", "AlphaTUBAEstimator",
               "JSEstimator", "FLOEstimator", "BAEstimator", "PQEstimator",
-              "ClassifierEstimator"},
+              "ClassifierEstimator", "RegressorEstimator"},
     "upper": {"CLUBEstimator", "L1OUTEstimator"},
     "biased": {"MINEEstimator"},
 }
@@ -60,7 +60,7 @@ def test_the_registry_lists_every_estimator_with_its_tags():
     assert names(family="discriminative") == {
         "nwj", "mine", "infonce", "tuba", "alphatuba", "js", "smile", "flo"}
     assert names(family="generative") == {"ba", "doe", "gm", "club", "l1out"}
-    assert names(family="quantized") == {"binned", "classifier", "pq"}
+    assert names(family="quantized") == {"binned", "classifier", "pq", "regressor"}
     assert names(family="hybrid") == {"hybrid"}
     assert names(family="nonparametric") == {"ksg", "kde", "histogram", "gaussian"}
     assert names(family="diffusion") == {"minde", "mmg", "mindeentropy"}

@@ -217,3 +217,60 @@ def test_a_label_unseen_in_fit_is_named_with_a_few_of_the_known_ones():
             "y has 1 values not seen during fit, e.g. 99; known categories are "
             "[0, 1, 2, 3, 4, 5, 6, 7, 8, 9] and 20 more")):
         est.score(x[:3], np.array([1, 2, 99]))
+
+
+# --- RegressorEstimator -------------------------------------------------------------
+
+
+def test_the_regression_route_with_a_linear_regressor_is_the_gaussian_mi():
+    # A linear predictor of y's normal scores gives the Gaussian copula's MI, which is
+    # the MI of a Gaussian pair: 0.5 nats in 1 + 1.
+    from sklearn.linear_model import LinearRegression
+
+    x, y = gaussian_pair(6000, 1, 0.5, seed=0)
+    est = skmist.RegressorEstimator(regressor=LinearRegression()).fit(x[:4000], y[:4000])
+    value, error = est.estimate(x[4000:], y[4000:], return_std=True)
+    assert value == pytest.approx(0.5, abs=3 * error) and error < 0.03
+    assert est.score_samples(x[4000:], y[4000:]).mean() == pytest.approx(value)
+
+
+def test_the_regression_route_sees_a_dependence_without_correlation():
+    # y = |x_0| + noise: no correlation for a copula to see (about 0 nats), a true MI of
+    # 1.08 (y's density by a 1-D integral), which the trees' held-out bound comes near.
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(4000, 3))
+    y = np.abs(x[:, 0]) + 0.2 * rng.normal(size=4000)
+    bound = skmist.RegressorEstimator(random_state=0).fit(x[:3000], y[:3000]).score(
+        x[3000:], y[3000:])
+    copula = skmist.GaussianEstimator(copula=True).fit(x, y).mi_
+    assert copula < 0.05 and 0.8 < bound < 1.08 + 0.05
+    # Independent columns: about 0, from either side.
+    y = rng.normal(size=4000)
+    bound = skmist.RegressorEstimator(random_state=0).fit(x[:3000], y[:3000]).score(
+        x[3000:], y[3000:])
+    assert abs(bound) < 0.03
+
+
+def test_the_regression_route_keeps_the_column_of_y_it_bounds_best():
+    # Noise beside sin(2 x_0) + noise (the second column alone: 1.70 nats by a 1-D
+    # integral, of which the trees' bound on 1500 rows holds 0.95).
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(2000, 2))
+    y = np.c_[rng.normal(size=2000), np.sin(2 * x[:, 0]) + 0.1 * rng.normal(size=2000)]
+    est = skmist.RegressorEstimator(random_state=0).fit(x[:1500], y[:1500])
+    assert est.column_ == 1 and 0.8 < est.score(x[1500:], y[1500:]) < 1.70
+    # A constant y carries nothing.
+    assert est.fit(x, np.ones(2000)).mi_ == 0.0
+
+
+def test_the_regression_route_refuses_labels_and_warns_on_ties_and_its_training_rows():
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(400, 2))
+    with pytest.raises(ValueError, match="RegressorEstimator needs a continuous y; y has "
+                                         "non-numeric values"):
+        skmist.RegressorEstimator().fit(x, np.where(x[:, 0] > 0, "up", "down"))
+    with pytest.warns(skmist.UnreliableEstimateWarning, match="y has tied values"):
+        est = skmist.RegressorEstimator(random_state=0).fit(x, np.round(x[:, 0]))
+    with pytest.warns(skmist.UnreliableEstimateWarning,
+                      match="rows the regressor was trained on"):
+        est.score(x, np.round(x[:, 0]))

@@ -32,7 +32,7 @@ from ._nonparametric import (
     KDEEstimator,
     KSGEstimator,
 )
-from ._quantized import BinnedEstimator, ClassifierEstimator, PQEstimator
+from ._quantized import BinnedEstimator, ClassifierEstimator, PQEstimator, RegressorEstimator
 from ._registry import EstimatorEntry, all_estimators
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "MMGEstimator",
     "NWJEstimator",
     "PQEstimator",
+    "RegressorEstimator",
     "SMILEEstimator",
     "TUBAEstimator",
 ]

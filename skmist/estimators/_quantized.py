@@ -4,7 +4,9 @@ A codebook maps each row to its nearest code vector: equal-width bins per column
 (``"uniform"``: the grid of bin centres), k-means centres (``"kmeans"``), or, for
 :class:`PQEstimator`, centres trained by the one loop together with the classifier
 (``"learned"``). Codes lose information (the data processing inequality), so the MI of
-the codes is at most the MI of the data.
+the codes is at most the MI of the data. :class:`ClassifierEstimator` and
+:class:`RegressorEstimator` bound MI from a scikit-learn model's held-out predictions of
+y's codes or of its normal scores.
 """
 
 import math
@@ -15,7 +17,7 @@ import numpy as np
 import torch
 from sklearn.base import _fit_context, clone
 from sklearn.cluster import KMeans
-from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metaestimators import available_if
@@ -56,7 +58,7 @@ from ..functional._histogram import (
 )
 from ..nn import CategoricalDensity
 
-__all__ = ["BinnedEstimator", "ClassifierEstimator", "PQEstimator"]
+__all__ = ["BinnedEstimator", "ClassifierEstimator", "PQEstimator", "RegressorEstimator"]
 
 QUANTIZATIONS = ("kmeans", "uniform")
 # A uniform grid has n_bins ** n_features codes; beyond this, use k-means.
@@ -637,8 +639,54 @@ POOLED = -1
 MIN_ESTIMATE_ROWS = 10
 
 
+class _PredictionBound:
+    """``score``'s machinery for the bounds of a scikit-learn model's predictions
+    (:class:`ClassifierEstimator`, :class:`RegressorEstimator`): the mean of
+    ``_pointwise_on(x, y)`` and its standard error, with warnings for the model's own
+    training rows and for too few rows. ``_model`` names the model, ``_dominant_rows``
+    the rows that can dominate the mean."""
+
+    def _pointwise_unavailable(self):
+        return None
+
+    def _pointwise(self, X, y):
+        return self._pointwise_on(*self._tensors(X, y))
+
+    def _estimate_with_std(self, X, y, *, return_std, random_state):
+        check_is_fitted(self, "mi_")
+        X, y = self._validate_xy(X, y, reset=False)
+        x, y = self._tensors(X, y)
+        stacklevel = user_stacklevel()
+        if same_fingerprint(fingerprint(x, y), self._training_rows):
+            warnings.warn(
+                f"{type(self).__name__}: these are the rows the {self._model} was trained "
+                "on, where it overfits, so its estimate is biased upwards. Score "
+                "held-out rows (e.g. from sklearn.model_selection.train_test_split).",
+                UnreliableEstimateWarning,
+                stacklevel=stacklevel,
+            )
+        value, error = self._checked_estimate(self._pointwise_on(x, y), stacklevel)
+        return (value, error) if return_std else value
+
+    def _checked_estimate(self, terms, stacklevel):
+        """The mean of ``terms`` and its standard error, with a warning when it stands
+        on too few rows or a few rows dominate it."""
+        value = float(terms.mean())
+        error = float(standard_error(terms)) if len(terms) > 1 else math.inf
+        if len(terms) < MIN_ESTIMATE_ROWS or not error <= UNRELIABLE_STANDARD_ERROR:
+            warnings.warn(
+                f"{type(self).__name__}: the estimate {value:.4g} nats has a standard "
+                f"error of {error:.3g} over the {len(terms)} samples it was computed on: "
+                f"too few samples for a {self._model}'s bound, or a few rows "
+                f"({self._dominant_rows}) dominate it; treat it as unreliable.",
+                UnreliableEstimateWarning,
+                stacklevel=stacklevel,
+            )
+        return value, error
+
+
 @fill_doc(data_attributes=_DATA_ATTRIBUTES)
-class ClassifierEstimator(_TensorData, MIEstimator):
+class ClassifierEstimator(_PredictionBound, _TensorData, MIEstimator):
     """The classifier route with any scikit-learn classifier: ``H(c) - E[-log q(c | x)]``
     for the codes ``c`` of y and a classifier ``q`` fitted on the training rows.
 
@@ -733,6 +781,8 @@ class ClassifierEstimator(_TensorData, MIEstimator):
 
     _mi_bound = "lower"
     _x_as_input = True
+    _model = "classifier"
+    _dominant_rows = "probabilities near 0"
     _parameter_constraints = {
         "classifier": [HasMethods(["fit", "predict_proba"]), None],
         "n_bins": [Interval(Integral, 1, None, closed="left")],
@@ -814,44 +864,6 @@ class ClassifierEstimator(_TensorData, MIEstimator):
         """
         return self._estimate_with_std(X, y, return_std=False, random_state=None)
 
-    def _estimate_with_std(self, X, y, *, return_std, random_state):
-        check_is_fitted(self, "mi_")
-        X, y = self._validate_xy(X, y, reset=False)
-        x, y = self._tensors(X, y)
-        stacklevel = user_stacklevel()
-        if same_fingerprint(fingerprint(x, y), self._training_rows):
-            warnings.warn(
-                f"{type(self).__name__}: these are the rows the classifier was trained "
-                "on, where it overfits, so its estimate is biased upwards. Score "
-                "held-out rows (e.g. from sklearn.model_selection.train_test_split).",
-                UnreliableEstimateWarning,
-                stacklevel=stacklevel,
-            )
-        value, error = self._checked_estimate(self._pointwise_on(x, y), stacklevel)
-        return (value, error) if return_std else value
-
-    def _checked_estimate(self, terms, stacklevel):
-        """The mean of ``terms`` and its standard error, with a warning when it stands
-        on too few rows or a few rows dominate it."""
-        value = float(terms.mean())
-        error = float(standard_error(terms)) if len(terms) > 1 else math.inf
-        if len(terms) < MIN_ESTIMATE_ROWS or not error <= UNRELIABLE_STANDARD_ERROR:
-            warnings.warn(
-                f"{type(self).__name__}: the estimate {value:.4g} nats has a standard "
-                f"error of {error:.3g} over the {len(terms)} samples it was computed on: "
-                "too few samples for a classifier's bound, or a few rows (probabilities "
-                "near 0) dominate it; treat it as unreliable.",
-                UnreliableEstimateWarning,
-                stacklevel=stacklevel,
-            )
-        return value, error
-
-    def _pointwise_unavailable(self):
-        return None
-
-    def _pointwise(self, X, y):
-        return self._pointwise_on(*self._tensors(X, y))
-
     def _pointwise_on(self, x, y):
         # log q(c | x) - log p(c), p the codes' frequencies among the given rows.
         codes = self._codes(y)
@@ -885,3 +897,195 @@ class ClassifierEstimator(_TensorData, MIEstimator):
             share = prior - math.log(pooled_share)
             log_q = np.where(pooled, log_q + share, log_q)
         return torch.as_tensor(log_q)
+
+
+@fill_doc(data_attributes=_DATA_ATTRIBUTES)
+class RegressorEstimator(_PredictionBound, _TensorData, MIEstimator):
+    r"""The regression route with any scikit-learn regressor: ``-log E[(z - g(x))^2] / 2``
+    for the normal scores ``z`` of a one-column y and a regressor ``g`` fitted on the
+    training rows to predict them.
+
+    ``z`` is y through its training CDF and the normal quantile function, a standard
+    normal whatever y's marginal, so :math:`h(z) = \tfrac12 \log 2\pi e`; and any
+    predictor's mean squared error :math:`m` bounds the conditional entropy,
+    :math:`h(z \mid x) \le \tfrac12 \log 2\pi e\, m`. As z is an invertible map
+    of y,
+
+    .. math:: I(x; y) = I(x; z) \ge -\tfrac12 \log E[(z - g(x))^2],
+
+    a lower bound for any ``g`` when the error is measured on rows ``g`` was not fitted
+    on: on held-out rows a higher score is a better estimate. With a linear ``g`` it is
+    the Gaussian copula's MI (:class:`GaussianEstimator` with ``copula=True``); a
+    nonlinear one sees what a copula cannot. Where many columns meet few rows, where
+    kNN distances stop resolving the dependence and the diffusions fit their training
+    rows, it is the estimate :func:`~skmist.estimate_mi` can trust (10 Gaussian
+    columns, 1000 rows, y = sin 2x_1 + x_2^2 / 2 + 0.3 noise, truth 1.18: 0.77-0.79
+    held out, where KSG gave 0.22). Like the classifier route, it is low where the
+    regressor learns slowly or the noise is far from Gaussian (the bound is tight for
+    Gaussian residuals only).
+
+    ``score`` is the bound on the given rows; ``score_samples`` each row's term
+    :math:`-\tfrac12 \log m - (r_i^2 / m - 1) / 2`, ``r_i`` its residual and ``m``
+    their mean square over the given rows, whose mean is ``score`` and whose standard
+    error is that of the delta method. y must be continuous: ties share a normal
+    score, whose entropy is then below a Gaussian's, and the bound fails (a warning
+    says so; break them first, e.g. with noise within their spacing, which can only
+    lower the MI). Class labels go to :class:`ClassifierEstimator` or
+    :class:`BAEstimator`. Of a y of several columns, each column's bound is a bound of
+    I(x; y), and the one whose training rows give the highest is kept (``column_``);
+    with x of one column and y of several, swap them for the tighter bound.
+
+    Parameters
+    ----------
+    regressor : regressor or None, default=None
+        A scikit-learn regressor, cloned and fitted to the normal scores. None:
+        :class:`~sklearn.ensemble.HistGradientBoostingRegressor`, which stops early on
+        a tenth of the training rows. Its ``random_state``, where it has one left at
+        None, is drawn from ``random_state``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the quantiles' subsample and the regressor.
+
+    Attributes
+    ----------
+    mi_ : float
+        The bound on the training rows, where the regressor has seen its answers:
+        biased upwards. Score held-out rows for the estimate.
+    regressor_ : regressor
+        The fitted regressor, of x to the normal scores of y's column ``column_``.
+    column_ : int
+        The column of y whose bound is scored.
+    y_quantiles_ : torch.Tensor of shape (n_quantiles, n_features_y)
+        y's training quantiles, which give the normal scores.
+    device_ : torch.device
+        The CPU, where scikit-learn's regressors run.
+    {data_attributes}
+
+    See Also
+    --------
+    ClassifierEstimator : the same route for class labels, by a classifier's
+        cross-entropy.
+    GaussianEstimator : with ``copula=True``, the bound of a linear predictor.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skmist import RegressorEstimator
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(4000, 3))
+    >>> y = np.abs(x[:, 0]) + 0.2 * rng.normal(size=4000)  # no correlation to see
+    >>> est = RegressorEstimator(random_state=0).fit(x[:3000], y[:3000])
+    >>> round(est.score(x[3000:], y[3000:]), 1)  # truth 1.08
+    0.9
+    """
+
+    _mi_bound = "lower"
+    _x_as_input = True
+    _model = "regressor"
+    _dominant_rows = "residuals far out"
+    _parameter_constraints = {
+        "regressor": [HasMethods(["fit", "predict"]), None],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, *, regressor=None, random_state=None):
+        store_params(self, locals())
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    @fill_doc(fit=FIT_PARAMETERS)
+    def fit(self, X, y):
+        """Fit y's quantiles and the regressor of the normal scores on x; ``mi_`` is
+        the bound on these rows.
+
+        {fit}
+        """
+        X, y = self._validate_xy(X, y, reset=True)
+        self.device_ = torch.device("cpu")
+        x, y = self._tensors(X, y)
+        if any(len(torch.unique(column)) < len(column) for column in y.T):
+            warnings.warn(
+                f"{type(self).__name__}: y has tied values, which share a normal score "
+                "whose entropy is below a Gaussian's, so the estimate may exceed the MI. "
+                "Break the ties first (noise within their spacing can only lower the MI).",
+                UnreliableEstimateWarning,
+                stacklevel=user_stacklevel(),
+            )
+        seeds = check_random_state(self.random_state).randint(0, 2**31 - 1, size=2)
+        self.y_quantiles_ = _quantiles(y, int(seeds[0]))
+        z = _midpoint_scores(y, self.y_quantiles_).numpy()
+        # Each column's bound is one of I(x; y): keep the column whose training rows
+        # give the highest.
+        regressors = [self._make_regressor(int(seeds[1])).fit(x.numpy(), column)
+                      for column in z.T]
+        # A constant column carries no information (its scores, all 0, would be
+        # predicted without error).
+        errors = [np.mean((column - g.predict(x.numpy())) ** 2) if column.std() > 0
+                  else math.inf for column, g in zip(z.T, regressors)]
+        self.column_ = int(np.argmin(errors))
+        self.regressor_ = regressors[self.column_]
+        self._training_rows = fingerprint(x, y)
+        self.mi_, _ = self._checked_estimate(self._pointwise_on(x, y), user_stacklevel())
+        return self
+
+    def _encode_target(self, y, *, reset, classes=None, discrete=None):
+        try:
+            return super()._encode_target(y, reset=reset, classes=classes, discrete=False)
+        except ValueError:
+            raise ValueError(
+                f"{type(self).__name__} needs a continuous y; y has non-numeric values "
+                "(class labels go to ClassifierEstimator or BAEstimator)"
+            ) from None
+
+    def _make_regressor(self, seed):
+        if self.regressor is None:
+            return HistGradientBoostingRegressor(early_stopping=True, random_state=seed)
+        regressor = clone(self.regressor)
+        if regressor.get_params().get("random_state", 0) is None:
+            regressor.set_params(random_state=seed)
+        return regressor
+
+    @fill_doc(xy=XY_PARAMETERS)
+    def score(self, X, y):
+        """The regressor's bound in nats on ``(X, y)``: minus half the log of its mean
+        squared error on the normal scores of y.
+
+        Parameters
+        ----------
+        {xy}
+
+        Returns
+        -------
+        float
+        """
+        return self._estimate_with_std(X, y, return_std=False, random_state=None)
+
+    def _pointwise_on(self, x, y):
+        squared = self._squared_errors(x, y)
+        if squared is None:
+            return torch.zeros(len(x), dtype=torch.float64)  # y was constant
+        return bound_terms(squared)
+
+    def _squared_errors(self, x, y):
+        """The squared error of each row's predicted normal score (tensors ``x`` and
+        ``y``); None where y's column was constant in training."""
+        if not (self.y_quantiles_[:, self.column_] > self.y_quantiles_[0, self.column_]).any():
+            return None
+        z = _midpoint_scores(y, self.y_quantiles_)[:, self.column_]
+        return (z - torch.as_tensor(self.regressor_.predict(x.numpy()))) ** 2
+
+
+def _midpoint_scores(y, quantiles):
+    """``normal_scores`` with the CDF's levels moved from [0, 1] to [0.5 / m, 1 - 0.5 /
+    m] for ``m`` quantiles, as ranks' midpoints are: the training extremes (and values
+    beyond them) then score about +-3 for 1000 quantiles, not the +-5.2 of scikit-learn's
+    clip, whose squared errors alone sank a regressor's bound (0.75 where midpoints gave
+    0.81, for 1.18 at n = 1000)."""
+    m = quantiles.shape[0]
+    level = torch.special.ndtr(normal_scores(y, quantiles))
+    return torch.special.ndtri((level * (m - 1) + 0.5) / m)
+
+
+def bound_terms(squared):
+    """Per-row terms of the regression bound ``-log(mean(squared)) / 2`` whose mean is
+    it, and whose spread gives its delta-method standard error."""
+    mean = squared.mean()
+    return -0.5 * torch.log(mean) - 0.5 * (squared / mean - 1)
