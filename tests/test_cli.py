@@ -265,8 +265,9 @@ def test_list_prints_a_table_of_names_classes_and_summaries(capsys):
                          "trees or a logistic regression where clearly better on a fifth "
                          "of the training rows (on 5 folds of them below 1,000); "
                          "MMG (the mean of its two forms where y has one column) from "
-                         "5,000 rows, MINDE (joint variant) from 2,500, KSG with a caveat below "
-                         "(or a regression's bound where clearly above it)")
+                         "5,000 rows, MINDE (joint variant) from 2,500, KSG with a caveat "
+                         "below; beyond 6 columns, where x or y has one, a regression's "
+                         "bound where clearly above the estimate")
 
 
 def test_select_prints_the_selected_features_best_first(table, capsys):

@@ -1177,6 +1177,19 @@ def test_few_rows_in_many_columns_get_a_regression_bound_where_it_is_above_ksg()
     assert isinstance(result.estimator, KSGEstimator) and abs(result.value) < 0.1
 
 
+@pytest.mark.slow
+def test_a_trained_estimate_below_the_regression_bound_gives_way_to_it():
+    # The same step target at 3000 rows: MINDE's joint variant gave 0.74 for 1.246,
+    # silently; the cross-fitted regression bound 1.05.
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(3000, 10))
+    y = 2.0 * (x[:, 0] > 0) + 0.5 * x[:, 1] + 0.3 * rng.normal(size=3000)
+    with pytest.warns(UnreliableEstimateWarning, match="MINDEEstimator's estimate"):
+        result = estimate_mi(x, y, random_state=0, verbose=False)
+    assert isinstance(result.estimator, skmist.RegressorEstimator)
+    assert 1.0 < result.value < 1.246 + 2 * result.std_error
+
+
 def test_the_regression_bound_predicts_the_one_column_of_x_where_y_has_several():
     from skmist._estimate import _distinct_records, _regression_floor
 
@@ -1188,6 +1201,7 @@ def test_the_regression_bound_predicts_the_one_column_of_x_where_y_has_several()
         torch.as_tensor(x), torch.as_tensor(y), False), 0.0, 0.0, random_state=0)
     assert floor[0].n_features_in_ == 6  # fitted to predict x from y
     assert floor[1] == pytest.approx(0.651, abs=0.1) and floor[1] < 0.651 + 2 * floor[2]
+    assert floor[3] == 1500
 
 
 def test_a_dependence_that_cancels_in_the_covariance_is_caught_by_the_ksg_cross_check():
