@@ -1159,13 +1159,18 @@ def test_class_labels_get_the_copula_floor_on_their_codes():
     assert 0.2 < result.value < 0.45
 
 
+def _step_target(n, rng):
+    """y = 2 [x_1 > 0] + x_2 / 2 + 0.3 noise among 10 Gaussian columns: MI 1.246 (a 1-D
+    integral of y's density)."""
+    x = rng.normal(size=(n, 10))
+    return x, 2.0 * (x[:, 0] > 0) + 0.5 * x[:, 1] + 0.3 * rng.normal(size=n)
+
+
 def test_few_rows_in_many_columns_get_a_regression_bound_where_it_is_above_ksg():
-    # y = 2 [x_1 > 0] + x_2 / 2 + noise among 10 columns, 800 rows (truth 1.246 by a
-    # 1-D integral): KSG's neighbourhoods in 11 columns gave 0.54, the trees' cross-fitted
-    # bound on y's normal scores 1.04.
+    # The step target at 800 rows: KSG's neighbourhoods in 11 columns gave 0.54, the
+    # trees' cross-fitted bound on y's normal scores 1.04.
     rng = np.random.default_rng(100)
-    x = rng.normal(size=(800, 10))
-    y = 2.0 * (x[:, 0] > 0) + 0.5 * x[:, 1] + 0.3 * rng.normal(size=800)
+    x, y = _step_target(800, rng)
     with pytest.warns(UnreliableEstimateWarning, match="returns that lower bound"):
         result = estimate_mi(x, y, random_state=0, verbose=False)
     assert isinstance(result.estimator, skmist.RegressorEstimator)
@@ -1179,11 +1184,9 @@ def test_few_rows_in_many_columns_get_a_regression_bound_where_it_is_above_ksg()
 
 @pytest.mark.slow
 def test_a_trained_estimate_below_the_regression_bound_gives_way_to_it():
-    # The same step target at 3000 rows: MINDE's joint variant gave 0.74 for 1.246,
+    # The step target at 3000 rows: MINDE's joint variant gave 0.74 for 1.246,
     # silently; the cross-fitted regression bound 1.05.
-    rng = np.random.default_rng(7)
-    x = rng.normal(size=(3000, 10))
-    y = 2.0 * (x[:, 0] > 0) + 0.5 * x[:, 1] + 0.3 * rng.normal(size=3000)
+    x, y = _step_target(3000, np.random.default_rng(7))
     with pytest.warns(UnreliableEstimateWarning, match="MINDEEstimator's estimate"):
         result = estimate_mi(x, y, random_state=0, verbose=False)
     assert isinstance(result.estimator, skmist.RegressorEstimator)

@@ -646,11 +646,35 @@ class _PredictionBound:
     training rows and for too few rows. ``_model`` names the model, ``_dominant_rows``
     the rows that can dominate the mean."""
 
+    @fill_doc(xy=XY_PARAMETERS)
+    def score(self, X, y):
+        """The model's bound in nats on ``(X, y)``: for the classifier, the plug-in
+        entropy of y's codes less its cross-entropy on them; for the regressor, minus
+        half the log of its mean squared error on y's normal scores.
+
+        Parameters
+        ----------
+        {xy}
+
+        Returns
+        -------
+        float
+        """
+        return self._estimate_with_std(X, y, return_std=False, random_state=None)
+
     def _pointwise_unavailable(self):
         return None
 
     def _pointwise(self, X, y):
         return self._pointwise_on(*self._tensors(X, y))
+
+    @staticmethod
+    def _seeded_clone(model, seed):
+        """A clone of the user's ``model``, seeded where its ``random_state`` is None."""
+        model = clone(model)
+        if model.get_params().get("random_state", 0) is None:
+            model.set_params(random_state=seed)
+        return model
 
     def _estimate_with_std(self, X, y, *, return_std, random_state):
         check_is_fitted(self, "mi_")
@@ -844,25 +868,7 @@ class ClassifierEstimator(_PredictionBound, _TensorData, MIEstimator):
             counts = np.unique(codes, return_counts=True)[1]
             early = counts.min() >= 2 and int(0.1 * len(codes)) >= len(counts)
             return HistGradientBoostingClassifier(early_stopping=early, random_state=seed)
-        classifier = clone(self.classifier)
-        if classifier.get_params().get("random_state", 0) is None:
-            classifier.set_params(random_state=seed)
-        return classifier
-
-    @fill_doc(xy=XY_PARAMETERS)
-    def score(self, X, y):
-        """The classifier's bound in nats on ``(X, y)``: the plug-in entropy of their
-        codes less the classifier's cross-entropy on them.
-
-        Parameters
-        ----------
-        {xy}
-
-        Returns
-        -------
-        float
-        """
-        return self._estimate_with_std(X, y, return_std=False, random_state=None)
+        return self._seeded_clone(self.classifier, seed)
 
     def _pointwise_on(self, x, y):
         # log q(c | x) - log p(c), p the codes' frequencies among the given rows.
@@ -1038,25 +1044,7 @@ class RegressorEstimator(_PredictionBound, _TensorData, MIEstimator):
     def _make_regressor(self, seed):
         if self.regressor is None:
             return HistGradientBoostingRegressor(early_stopping=True, random_state=seed)
-        regressor = clone(self.regressor)
-        if regressor.get_params().get("random_state", 0) is None:
-            regressor.set_params(random_state=seed)
-        return regressor
-
-    @fill_doc(xy=XY_PARAMETERS)
-    def score(self, X, y):
-        """The regressor's bound in nats on ``(X, y)``: minus half the log of its mean
-        squared error on the normal scores of y.
-
-        Parameters
-        ----------
-        {xy}
-
-        Returns
-        -------
-        float
-        """
-        return self._estimate_with_std(X, y, return_std=False, random_state=None)
+        return self._seeded_clone(self.regressor, seed)
 
     def _pointwise_on(self, x, y):
         squared = self._squared_errors(x, y)
