@@ -581,7 +581,7 @@ def estimate_mi(data, x=None, y=None, estimator="auto", test_size=0.2, device="a
             held_out = False
         if auto and not labels and test_size != 0 and n_columns > AUTO_MAX_DIMENSION:
             regression = _regression_floor(est, distinct, value, error, random_state,
-                                           bound=floor is not None)
+                                           of_bound=floor is not None)
             if regression is not None:
                 if floor is not None:
                     caveats.pop(0)  # the copula's, which this bound exceeds
@@ -919,12 +919,12 @@ def _copula_floor(est, x, y, value, error, random_state):
     )
 
 
-def _regression_floor(est, distinct, value, error, random_state, bound=False):
+def _regression_floor(est, distinct, value, error, random_state, of_bound=False):
     """``(estimator, value, error, n_rows, caveat)`` for ``estimate_mi`` to return in
     place of ``est``'s ``value`` (standard error ``error``) where a regression bound of
     :class:`~skmist.RegressorEstimator`, cross-fitted on ``distinct``
     (``_distinct_records``), is above ``value`` by the cross-check margin (by 2 of its
-    standard errors where ``bound``: ``value`` is a lower bound too, the copula's);
+    standard errors where ``of_bound``: ``value`` is a lower bound too, the copula's);
     None otherwise, or where neither x nor y has one column.
 
     The regressor predicts the normal scores of the one-column side (its ties broken at
@@ -969,7 +969,7 @@ def _regression_floor(est, distinct, value, error, random_state, bound=False):
             return None
         terms = bound_terms(squared)
         bound, bound_error = float(terms.mean()), float(standard_error(terms))
-        margin = 2 * bound_error if bound else _cross_check_margin(bound, bound_error)
+        margin = 2 * bound_error if of_bound else _cross_check_margin(bound, bound_error)
         if not value < bound - margin:
             return None
         regressor = RegressorEstimator(random_state=random_state).fit(x, y)

@@ -1193,6 +1193,21 @@ def test_a_trained_estimate_below_the_regression_bound_gives_way_to_it():
     assert 1.0 < result.value < 1.246 + 2 * result.std_error
 
 
+def test_the_regression_bound_must_clear_an_estimate_by_the_margin_and_a_bound_by_noise():
+    from skmist._estimate import _cross_check_margin, _distinct_records, _regression_floor
+
+    x, y = _step_target(800, np.random.default_rng(100))
+    distinct = _distinct_records(torch.as_tensor(x), torch.as_tensor(y[:, None]), False)
+    _, bound, error, _, _ = _regression_floor(KSGEstimator(), distinct, -10.0, 0.0, 0)
+    # Just over 2 standard errors below: enough against another bound (the copula's),
+    # not against an estimate, which must trail by max(0.1, 10 %) as well.
+    value = bound - 2 * error - 0.01
+    assert value > bound - _cross_check_margin(bound, error)
+    assert _regression_floor(KSGEstimator(), distinct, value, 0.0, 0) is None
+    assert _regression_floor(KSGEstimator(), distinct, value, 0.0, 0, of_bound=True)[1] \
+        == bound
+
+
 def test_the_regression_bound_predicts_the_one_column_of_x_where_y_has_several():
     from skmist._estimate import _distinct_records, _regression_floor
 
