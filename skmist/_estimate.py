@@ -954,24 +954,24 @@ def _regression_floor(est, distinct, value, error, random_state, of_bound=False)
         x, y = x[rows], y[rows]
     if len(torch.unique(y)) < len(y):
         y = _dequantize(y, [True], random_state)
-    squared = torch.zeros(len(x), dtype=torch.float64)
-    folds = KFold(REGRESSION_FOLDS, shuffle=True, random_state=random_state)
+    try:
+        splits = list(KFold(REGRESSION_FOLDS, shuffle=True, random_state=random_state)
+                      .split(np.arange(len(x))))
+    except ValueError:
+        return None  # fewer rows than folds
+    # The pooled squared errors, whose mean's bound is the same in any order of rows;
+    # None where y is constant on a fold's rows.
+    squared = _held_out_terms(partial(RegressorEstimator, random_state=random_state), x, y,
+                              splits, terms_of=RegressorEstimator._squared_errors)
+    if squared is None:
+        return None
+    terms = bound_terms(torch.as_tensor(squared, dtype=torch.float64))
+    bound, bound_error = float(terms.mean()), float(standard_error(terms))
+    margin = 2 * bound_error if of_bound else _cross_check_margin(bound, bound_error)
+    if not value < bound - margin:
+        return None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnreliableEstimateWarning)
-        try:
-            for fit, check in folds.split(np.arange(len(x))):
-                regressor = RegressorEstimator(random_state=random_state).fit(x[fit], y[fit])
-                errors = regressor._squared_errors(x[check], y[check])
-                if errors is None:
-                    return None  # y is constant on the fold's rows
-                squared[torch.as_tensor(check)] = errors.to(torch.float64)
-        except ValueError:
-            return None
-        terms = bound_terms(squared)
-        bound, bound_error = float(terms.mean()), float(standard_error(terms))
-        margin = 2 * bound_error if of_bound else _cross_check_margin(bound, bound_error)
-        if not value < bound - margin:
-            return None
         regressor = RegressorEstimator(random_state=random_state).fit(x, y)
     return regressor, bound, bound_error, len(x), (
         f"{type(est).__name__}'s estimate {value:.4g} nats is below the {bound:.4g} nats "
@@ -1637,10 +1637,11 @@ def _better_classifier(X, Y, device, random_state, verbose):
     return build(best, verbose)
 
 
-def _held_out_terms(build, X, Y, splits):
-    """The per-row terms (``score_samples``) of a fresh ``build()`` fitted on the fit
-    rows of each of ``splits`` and scored on its check rows, in the splits' order; None
-    where a fit fails or a term is not finite."""
+def _held_out_terms(build, X, Y, splits, terms_of=None):
+    """The per-row terms of a fresh ``build()`` fitted on the fit rows of each of
+    ``splits`` and scored on its check rows, in the splits' order: its ``score_samples``,
+    or ``terms_of(estimator, X_check, Y_check)``. None where a fit fails or a term is
+    None or not finite."""
     parts = []
     for fit_rows, check_rows in splits:
         # Quietly: the progress bar that counts is the refit's.
@@ -1649,13 +1650,14 @@ def _held_out_terms(build, X, Y, splits):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", UnreliableEstimateWarning)
-                terms = candidate.fit(_take(X, fit_rows), _take(Y, fit_rows)).score_samples(
-                    _take(X, check_rows), _take(Y, check_rows))
+                candidate.fit(_take(X, fit_rows), _take(Y, fit_rows))
+                terms = (terms_of or type(candidate).score_samples)(
+                    candidate, _take(X, check_rows), _take(Y, check_rows))
         except (ValueError, RuntimeError):
             return None  # a class missing from the check rows, a diverging network
         finally:
             CHECK_ESTIMATES.reset(unchecked)
-        if not np.isfinite(terms).all():
+        if terms is None or not np.isfinite(terms).all():
             return None
         parts.append(np.asarray(terms))
     return np.concatenate(parts)
